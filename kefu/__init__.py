@@ -1,0 +1,41 @@
+"""kefu —— 电商客服实训 (e-commerce customer-service coursework) helper package.
+
+Public surface for notebooks::
+
+    import kefu
+    standards = kefu.load_standards()
+    chats = kefu.load_table("chat_sessions.csv", parse_dates=["start_time"])
+    kefu.checks.check_choice(answer, ["A", "B", "C"], name="q1")
+    kefu.review_reply(my_reply, task="m01_presale")
+    kefu.practice("m01")
+"""
+
+from __future__ import annotations
+
+from . import checks, grading
+from ._paths import data_dir, data_path
+from .data import Standards, load_standards, load_table, load_yaml
+from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFileMissing,
+                     KefuError, NotebookCheckError)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
+    "Standards", "review_reply", "practice", "KefuError", "DataFileError", "DataFileMissing",
+    "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
+]
+
+
+def review_reply(text, task):
+    """Non-scoring feedback on a written reply (see :mod:`kefu.review`)."""
+    from .review import review_reply as _review
+
+    return _review(text, task)
+
+
+def practice(module, item_id=None):
+    """Practice scenario widgets of a module (see :mod:`kefu.widgets`)."""
+    from .widgets import practice as _practice
+
+    return _practice(module, item_id)

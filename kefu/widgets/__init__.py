@@ -1,0 +1,21 @@
+"""Interactive widgets for the notebooks."""
+
+from __future__ import annotations
+
+from .choice import ScenarioChoice
+from .practice_bank import PracticeItem, load_practice
+
+__all__ = ["ScenarioChoice", "PracticeItem", "load_practice", "practice"]
+
+
+def practice(module: str, item_id: str | None = None):
+    """Widgets for a module's practice items (one item when ``item_id`` is given)."""
+    import ipywidgets as w
+
+    items = load_practice(module)
+    if item_id is not None:
+        chosen = [i for i in items if i.id == item_id]
+        if not chosen:
+            raise KeyError(f"data/practice/{module}.yaml 中没有练习 {item_id!r}")
+        return ScenarioChoice(chosen[0])
+    return w.VBox([ScenarioChoice(i) for i in items])
