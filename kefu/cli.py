@@ -1,0 +1,61 @@
+"""The ``kefu`` command line: parses arguments and forwards to kefu.commands.*."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import KefuError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kefu", description="电商客服实训课程工具(封装 nbgrader 的常用步骤)")
+    parser.add_argument("--course", help="课程文件夹(含 nbgrader_config.py 和 source/),默认自动查找")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    p = sub.add_parser("check", help="检查源笔记本和数据文件")
+    p.add_argument("--fix", action="store_true", help="顺便清除源笔记本中的输出和执行计数")
+
+    p = sub.add_parser("release", help="生成学生版 release/(先自动检查)")
+    p.add_argument("assignments", nargs="*", help="作业名,默认全部")
+    p.add_argument("--no-check", dest="check", action="store_false", help="跳过检查")
+    p.add_argument("--exchange", action="store_true", help="同时发布到交换目录,供学员 nbgrader fetch_assignment")
+
+    p = sub.add_parser("autograde", help="自动评分 submitted/ 中的作业并显示成绩")
+    p.add_argument("assignment")
+    p.add_argument("--student", dest="students", action="append", default=[], help="只评这名学员(可重复)")
+
+    p = sub.add_parser("scores", help="显示某作业的成绩表")
+    p.add_argument("assignment")
+    p.add_argument("--csv", dest="as_csv", action="store_true", help="以 CSV 输出")
+
+    p = sub.add_parser("grade-demo", help="在临时副本中提交解答版和空白版,验证评分是否正常")
+    p.add_argument("assignments", nargs="*")
+
+    p = sub.add_parser("make-data", help="用固定随机种子重新生成 data/ 中的练习数据")
+    p.add_argument("--out", dest="out_dir")
+    p.add_argument("--seed", type=int)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = vars(_parser().parse_args(argv))
+    command = args.pop("command")
+    course = args.pop("course")
+    from importlib import import_module
+
+    module = import_module(f"kefu.commands.{command.replace('-', '_')}")
+    if command != "make-data":
+        args["course"] = course
+    try:
+        return module.main(**args)
+    except KefuError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The instructor's side: the course folder, nbgrader's API, readable errors."""

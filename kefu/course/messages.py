@@ -1,0 +1,58 @@
+"""Turn nbgrader's tracebacks and logs into short Chinese explanations."""
+
+from __future__ import annotations
+
+import re
+
+# (pattern in nbgrader's error or log, explanation). First match wins; order matters:
+# specific causes before the generic ones.
+KNOWN = [
+    (r"No such file or directory: 'alembic'|alembic: (command )?not found",
+     "找不到 alembic 命令:nbgrader 要用它建立成绩簿。请通过 make 或 .venv/bin/kefu 运行,"
+     "或先执行 export PATH=$PWD/.venv/bin:$PATH。"),
+    (r"CellTimeoutError|Cell execution timed out|Timeout waiting for execute reply",
+     "有单元格运行超时(可能是死循环或长时间等待),该单元格记 0 分。"),
+    (r"DeadKernelError|Kernel died|kernel died",
+     "笔记本运行时内核意外退出(代码里可能调用了 sys.exit() / os._exit() 或耗尽了内存)。"),
+    (r"NotJSONError|JSONDecodeError|Notebook does not appear to be JSON",
+     "提交的笔记本文件已损坏,不是有效的 JSON。请让学员重新保存并提交。"),
+    (r"UnicodeDecodeError", "笔记本文件不是 UTF-8 编码,无法读取。"),
+    (r"NotebookValidationError|ValidationError", "笔记本不符合 nbformat 格式规范。"),
+    (r"MissingEntry", "成绩簿里缺少这份作业或这名学员的记录:请先运行 kefu release 生成作业。"),
+    (r"No notebooks were matched|No notebooks found|does not exist.*source|Source assignment .* does not exist",
+     "没有找到对应的笔记本:请检查作业名和 source/ 或 submitted/ 下的文件夹。"),
+    (r"has been modified|checksum|Detected cells that failed|were deleted",
+     "学员修改或删除了只读单元格 / 测试单元格;评分时已用原始版本替换。"),
+    (r"database is locked", "成绩簿正被另一个进程占用(例如正在运行的 formgrader),请稍后重试。"),
+]
+
+
+def explain(text: str | None) -> list[str]:
+    """Chinese explanations for every known problem found in ``text``."""
+    if not text:
+        return []
+    found = []
+    for pattern, message in KNOWN:
+        if re.search(pattern, text) and message not in found:
+            found.append(message)
+    return found
+
+
+def last_error_line(text: str | None) -> str:
+    """The final ``SomeError: message`` line of a traceback, for context."""
+    if not text:
+        return ""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line):
+            return line[:300]
+    return lines[-1][:300] if lines else ""
+
+
+def describe_failure(result: dict) -> str:
+    """One paragraph for a failed ``{success, error, log}`` result of NbGraderAPI."""
+    blob = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    reasons = explain(blob)
+    detail = last_error_line(result.get("error")) or last_error_line(result.get("log"))
+    text = ";".join(reasons) if reasons else "nbgrader 报告了一个未识别的错误。"
+    return text + (f"\n    原始信息:{detail}" if detail else "")

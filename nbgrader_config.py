@@ -1,0 +1,31 @@
+"""nbgrader configuration of the kefu course (电商客服实训).
+
+Everything lives inside this repository: the gradebook is a sqlite file next
+to this one (ignored by git) and the exchange is the ``exchange/`` folder, so
+no step needs /srv or root. For a shared server, override these in
+``~/.jupyter/nbgrader_config.py`` or with KEFU_* environment variables.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+COURSE_ROOT = Path(os.environ.get("KEFU_COURSE_ROOT", Path(__file__).resolve().parent))
+
+c.CourseDirectory.course_id = os.environ.get("KEFU_COURSE_ID", "kefu")
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.db_url = os.environ.get("KEFU_DB_URL", f"sqlite:///{COURSE_ROOT / 'gradebook.db'}")
+c.Exchange.root = os.environ.get("KEFU_EXCHANGE", str(COURSE_ROOT / "exchange"))
+
+# Data files are read through the kefu package, so nothing extra is copied with a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# What a learner sees in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# 在这里作答,然后删除下面这一行\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "在这里写下你的回答"
+
+# A module runs in about a second; anything near this limit is a runaway cell.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
