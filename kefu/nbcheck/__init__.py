@@ -39,7 +39,9 @@ def _read(path: Path):
         return None, f"无法读取为笔记本({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         return None, "无法读取为笔记本(JSON 中没有 cells 列表)"
-    return nbformat.from_dict(raw), None
+    from nbformat.v4.rwbase import rejoin_lines
+
+    return rejoin_lines(nbformat.from_dict(raw)), None
 
 
 def check_notebook(path: Path, *, fix: bool = False) -> NotebookReport:

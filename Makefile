@@ -1,0 +1,48 @@
+# 电商客服实训 —— the two commands: `make lab` and `make test`.
+# Every recipe runs with the environment's bin/ first on PATH (nbgrader calls `alembic` by name).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(abspath $(VENV))/bin
+PORT   ?= 8888
+IP     ?= 127.0.0.1
+export PATH := $(BIN):$(PATH)
+
+STAMP := $(VENV)/.kefu-installed
+
+.PHONY: lab test install release check study clean-generated help
+
+help:
+	@echo "make lab    —— 创建环境、安装依赖、生成 release/,并启动 JupyterLab(课程根目录)"
+	@echo "make test   —— 运行全部测试"
+	@echo "make study  —— 自学:把学生版复制到 my_work/ 并在那里启动 JupyterLab"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+release: install
+	$(BIN)/kefu release
+
+check: install
+	$(BIN)/kefu check
+
+lab: release
+	$(BIN)/jupyter lab --ip=$(IP) --port=$(PORT) --notebook-dir=$(CURDIR)
+
+study: release
+	@mkdir -p my_work
+	@for d in release/*/; do n=$$(basename $$d); \
+	  if [ -d my_work/$$n ]; then echo "保留已有的 my_work/$$n"; else cp -r $$d my_work/$$n && echo "已复制 my_work/$$n"; fi; done
+	$(BIN)/jupyter lab --ip=$(IP) --port=$(PORT) --notebook-dir=$(CURDIR)/my_work
+
+test: install
+	$(BIN)/python -m pytest
+
+clean-generated:
+	rm -rf submitted autograded/*/ feedback gradebook.db .nbgrader.log exchange
