@@ -1,0 +1,44 @@
+"""Helpers shared by the notebook tests: execute a notebook, read its grade cells."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def test_cells(nb):
+    """Autograder test cells: graded code cells that are not answers."""
+    return [c for c in nb.cells if c.cell_type == "code" and nbgrader_meta(c).get("grade")
+            and not nbgrader_meta(c).get("solution")]
+
+
+def execute(path: Path, *, allow_errors: bool = False, timeout: int = 60):
+    """Run a notebook in its own folder with the python3 kernel; return the executed copy."""
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return nb
+
+
+def cell_score(cell):
+    """The partial-credit value a test cell printed, or None."""
+    for out in cell.get("outputs", []):
+        if out.output_type == "execute_result":
+            return float(out["data"]["text/plain"])
+    return None
+
+
+def errors(cell) -> list:
+    return [o for o in cell.get("outputs", []) if o.output_type == "error"
+            or (o.output_type == "stream" and o.name == "stderr")]
