@@ -9,6 +9,7 @@ nothing about the key. Correctness is decided by hidden tests at grading time.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AnswerFormatError
@@ -112,7 +113,10 @@ def check_function(func: Any, *, name: str, sample: Callable[[], tuple], returns
     if not callable(func):
         raise AnswerFormatError(f"{name} 应该是一个函数(用 def 定义),现在是{_type_name(func)}。")
     try:
-        result = func(*sample())
+        with warnings.catch_warnings():
+            # a pandas FutureWarning would reach stderr, which nbgrader scores as a failure
+            warnings.simplefilter("ignore")
+            result = func(*sample())
     except NotImplementedError:
         raise AnswerFormatError(f"{name} 还没有实现:请删掉 raise NotImplementedError() 并写出函数体。") from None
     except Exception as exc:  # the learner's code may raise anything

@@ -16,7 +16,7 @@ def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def test_cells(nb):
+def grader_cells(nb):
     """Autograder test cells: graded code cells that are not answers."""
     return [c for c in nb.cells if c.cell_type == "code" and nbgrader_meta(c).get("grade")
             and not nbgrader_meta(c).get("solution")]

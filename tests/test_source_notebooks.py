@@ -10,7 +10,7 @@ from kefu.checks import PASSED
 from kefu.nbcheck import check_notebook
 
 from conftest import ASSIGNMENTS, ROOT
-from notebook_tools import cell_score, errors, execute, nbgrader_meta, test_cells
+from notebook_tools import cell_score, errors, execute, nbgrader_meta, grader_cells
 
 SOURCES = [ROOT / "source" / a / f"{a}.ipynb" for a in ASSIGNMENTS]
 
@@ -49,7 +49,7 @@ def test_solutions_run_without_errors(executed):
 def test_solutions_earn_every_point(executed):
     """Does each test cell pass its format check and score its full points?"""
     path, nb = executed
-    cells = test_cells(nb)
+    cells = grader_cells(nb)
     assert cells
     for cell in cells:
         meta = nbgrader_meta(cell)

@@ -46,6 +46,14 @@ def open_api(root: Path, overrides=None):
     if overrides is not None:
         config.merge(overrides)
     os.environ["KEFU_COURSE_ROOT"] = str(root)
+    _ensure_exchange(config)
     api = NbGraderAPI(config=config)
     api.log.setLevel(logging.WARNING)
     return api
+
+
+def _ensure_exchange(config) -> None:
+    """Create the course's local exchange folder, which nbgrader expects to exist."""
+    root = config.get("Exchange", {}).get("root")
+    if root and Path(root).parent.is_dir():
+        Path(root).mkdir(exist_ok=True)

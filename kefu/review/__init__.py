@@ -36,6 +36,8 @@ class Review:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    __repr__ = __str__
+
     def _repr_html_(self) -> str:
         head, *items = self.lines()
         rows = "".join(
