@@ -12,6 +12,7 @@ import math
 import warnings
 from typing import Any, Callable, Iterable, Sequence
 
+from ._numbers import is_real_number
 from .errors import AnswerFormatError
 
 __all__ = [
@@ -82,8 +83,8 @@ def check_order(values: Any, items: Sequence[str], *, name: str) -> None:
 
 
 def check_number(value: Any, *, name: str) -> None:
-    """``value`` must be a finite int or float (not a string, not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """``value`` must be a finite int or float, numpy numbers included (not a string, not a bool)."""
+    if not is_real_number(value):
         hint = ",请去掉引号" if isinstance(value, str) else ""
         raise AnswerFormatError(f"{name} 应该是一个数字{hint},现在是{_type_name(value)}。")
     if not math.isfinite(float(value)):

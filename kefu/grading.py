@@ -14,6 +14,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ._numbers import is_real_number
+
 __all__ = [
     "score_choice", "score_labels", "score_order", "score_number",
     "Case", "score_cases", "expect_frame", "expect_series", "expect_value",
@@ -53,13 +55,8 @@ def score_order(values: Any, expected: Sequence[str], points: float, *, partial:
 
 def score_number(value: Any, expected: float, points: float, *, tol: float = 1e-6) -> float:
     """All points when ``value`` is a real number within ``tol`` of ``expected``."""
-    if type(value) not in (int, float):
-        try:
-            import numpy as np
-        except ImportError:  # pragma: no cover - numpy comes with pandas
-            return 0.0
-        if type(value) not in (np.int64, np.int32, np.float64, np.float32):
-            return 0.0
+    if not is_real_number(value):
+        return 0.0
     number = float(value)
     if not math.isfinite(number):
         return 0.0

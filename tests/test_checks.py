@@ -96,3 +96,14 @@ def test_check_function():
         checks.check_function(lambda df: df, name="f", sample=sample, returns=pd.DataFrame, columns=["x"])
     with pytest.raises(AnswerFormatError, match="应该是一个函数"):
         checks.check_function(None, name="f", sample=sample, returns=pd.DataFrame)
+
+
+def test_check_number_accepts_numpy_results(capsys):
+    """Is a pandas sum (numpy int64) accepted as a number, while numpy's bool is not?"""
+    import numpy as np
+
+    checks.check_number(pd.Series([1, 2]).sum(), name="q")
+    checks.check_number(np.float64(4.5), name="q")
+    assert capsys.readouterr().out.count(checks.PASSED) == 2
+    with pytest.raises(AnswerFormatError):
+        checks.check_number(np.bool_(True), name="q")

@@ -60,9 +60,11 @@ class RequiredElement:
     id: str
     name: str
     any_of: list
+    none_of: list = field(default_factory=list)
 
     def check(self, text: str) -> list[Finding]:
-        ok = any(p in text for p in self.any_of)
+        # "不能开发票" contains "能开": a phrase from none_of cancels the element
+        ok = any(p in text for p in self.any_of) and not any(p in text for p in self.none_of)
         message = f"{'包含' if ok else '缺少'}:{self.name}"
         return [Finding(self.id, ok, message)]
 
