@@ -38,7 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_third_party_warnings() -> None:
+    """nbgrader's gradebook code emits SQLAlchemy warnings that mean nothing to an instructor."""
+    import warnings
+
+    try:
+        from sqlalchemy.exc import SAWarning
+    except ImportError:  # pragma: no cover
+        return
+    warnings.filterwarnings("ignore", category=SAWarning)
+
+
 def main(argv=None) -> int:
+    _quiet_third_party_warnings()
     args = vars(_parser().parse_args(argv))
     command = args.pop("command")
     course = args.pop("course")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..course.env import find_course_root
 from ..course.gradebook import submission_scores
-from ..course.messages import describe_failure
+from ..course.messages import describe_failure, describe_warnings
 from ..course.nbgrader_api import open_api
 from ..course.progress import Progress
 from .scores import print_table
@@ -20,8 +20,11 @@ def grade_students(api, assignment: str, students) -> dict[str, str]:
             if not result["success"]:
                 step["status"] = "失败"
                 failures[student] = describe_failure(result)
+            notes = describe_warnings(result) if result["success"] else []
         if student in failures:
             print("    " + failures[student])
+        for note in notes:
+            print("    注意:" + note)
     return failures
 
 

@@ -21,8 +21,13 @@ KNOWN = [
     (r"MissingEntry", "成绩簿里缺少这份作业或这名学员的记录:请先运行 kefu release 生成作业。"),
     (r"No notebooks were matched|No notebooks found|does not exist.*source|Source assignment .* does not exist",
      "没有找到对应的笔记本:请检查作业名和 source/ 或 submitted/ 下的文件夹。"),
-    (r"has been modified|checksum|Detected cells that failed|were deleted",
-     "学员修改或删除了只读单元格 / 测试单元格;评分时已用原始版本替换。"),
+    (r"Attribute '\w+' for cell \S+ has changed",
+     "学员改动了只读单元格或测试单元格;评分时已换回原始版本。"),
+    (r"Missing grade cell \S+ encountered",
+     "学员删除了评分单元格;评分时已补回原始版本。"),
+    (r"No submitted file:",
+     "提交中缺少笔记本文件(可能被改名或删除),该笔记本记 0 分。"),
+    (r"is -?[\d.]+ seconds late", "这份作业迟交了。"),
     (r"database is locked", "成绩簿正被另一个进程占用(例如正在运行的 formgrader),请稍后重试。"),
 ]
 
@@ -38,21 +43,35 @@ def explain(text: str | None) -> list[str]:
     return found
 
 
+_GENERIC = "NbGraderException"
+
+
 def last_error_line(text: str | None) -> str:
-    """The final ``SomeError: message`` line of a traceback, for context."""
+    """The last specific ``SomeError: message`` line of a traceback, for context.
+
+    nbgrader ends every failure with a generic NbGraderException; the cause
+    is the error line before it.
+    """
     if not text:
         return ""
     lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
-    for line in reversed(lines):
-        if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line):
-            return line[:300]
-    return lines[-1][:300] if lines else ""
+    errors = [l for l in lines if re.match(r"^[\w.]+(Error|Exception|Exit|Interrupt)\b", l)]
+    specific = [l for l in errors if _GENERIC not in l]
+    chosen = (specific or errors or lines[-1:] or [""])[-1]
+    return chosen[:300]
+
+
+def describe_warnings(result: dict) -> list[str]:
+    """Explanations for known warnings in the log of a successful run."""
+    return explain(result.get("log"))
 
 
 def describe_failure(result: dict) -> str:
     """One paragraph for a failed ``{success, error, log}`` result of NbGraderAPI."""
     blob = (result.get("error") or "") + "\n" + (result.get("log") or "")
     reasons = explain(blob)
-    detail = last_error_line(result.get("error")) or last_error_line(result.get("log"))
+    detail = last_error_line(result.get("log")) or last_error_line(result.get("error"))
+    if _GENERIC in detail:
+        detail = last_error_line(result.get("error"))
     text = ";".join(reasons) if reasons else "nbgrader 报告了一个未识别的错误。"
     return text + (f"\n    原始信息:{detail}" if detail else "")
