@@ -19,7 +19,10 @@ c.CourseDirectory.db_url = os.environ.get("KEFU_DB_URL", f"sqlite:///{COURSE_ROO
 c.Exchange.root = os.environ.get("KEFU_EXCHANGE", str(COURSE_ROOT / "exchange"))
 
 # Data files are read through the kefu package, so nothing extra is copied with a release.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+# "*.key.json": the instructor's key for graded widgets (kefu-answers.key.json) stays in source/ only;
+# nbgrader never copies it into release/, a submission or autograded/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.key.json",
+                            ".kefu-answers-*"]
 
 # What a learner sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# 在这里作答,然后删除下面这一行\nraise NotImplementedError()"}

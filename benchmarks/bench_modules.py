@@ -53,6 +53,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     ensure_tools_on_path()
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own gradebook noise
     names = args.assignments or source_assignments(ROOT)
     ok = True
     with tempfile.TemporaryDirectory(prefix="kefu-bench-") as tmp:

@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
-    "Standards", "review_reply", "practice", "KefuError", "DataFileError", "DataFileMissing",
+    "Standards", "review_reply", "practice", "graded_choice", "KefuError", "DataFileError", "DataFileMissing",
     "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
 
@@ -32,6 +32,13 @@ def review_reply(text, task):
     from .review import review_reply as _review
 
     return _review(text, task)
+
+
+def graded_choice(item_id, question, options):
+    """A graded choice widget whose answer survives autograding (see :mod:`kefu.answers`)."""
+    from .widgets import graded_choice as _graded_choice
+
+    return _graded_choice(item_id, question, options)
 
 
 def practice(module, item_id=None):

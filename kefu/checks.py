@@ -23,6 +23,7 @@ __all__ = [
     "check_number",
     "check_text",
     "check_function",
+    "check_stored_choice",
 ]
 
 PASSED = "✓ 格式检查通过(只检查格式;是否答对,评分后才会知道)"
@@ -129,4 +130,14 @@ def check_function(func: Any, *, name: str, sample: Callable[[], tuple], returns
         got = list(getattr(result, "columns", []))
         if got != list(columns):
             raise AnswerFormatError(f"{name} 返回的表格列应该依次是 {list(columns)},现在是 {got}。")
+    _passed()
+
+
+def check_stored_choice(item_id: str, options: Sequence[str]) -> None:
+    """The graded widget ``item_id`` has a saved, untampered choice among ``options``."""
+    from .answers import read_answer
+
+    stored = read_answer(item_id, options=list(options))
+    if stored.value is None:
+        raise AnswerFormatError(stored.problem)
     _passed()

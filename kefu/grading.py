@@ -18,7 +18,7 @@ from ._numbers import is_real_number
 
 __all__ = [
     "score_choice", "score_labels", "score_order", "score_number",
-    "Case", "score_cases", "expect_frame", "expect_series", "expect_value",
+    "score_stored_choice", "Case", "score_cases", "expect_frame", "expect_series", "expect_value",
 ]
 
 
@@ -33,6 +33,14 @@ def _same_str(value: Any, expected: str) -> bool:
 def score_choice(value: Any, expected: str, points: float) -> float:
     """All points when ``value`` is exactly the expected option, else 0."""
     return _points(points if _same_str(value, expected) else 0.0)
+
+
+def score_stored_choice(item_id: str, expected: str, points: float, options: Sequence[str]) -> float:
+    """Points for the choice saved by a graded widget; no, damaged or tampered answer earns 0."""
+    from .answers import read_answer
+
+    stored = read_answer(item_id, options=list(options))
+    return score_choice(stored.value, expected, points)
 
 
 def score_labels(values: Any, expected: Sequence[str], points: float) -> float:

@@ -22,7 +22,7 @@ def test_check_passes_on_the_course(capsys):
     """Does `kefu check` pass on the repository and list each notebook's points?"""
     code, out, _ = run(capsys, "--course", str(ROOT), "check")
     assert code == 0
-    assert "✓ source/m01_role/m01_role.ipynb:自动评分 21 分 + 人工评分 5 分" in out
+    assert "✓ source/m01_role/m01_role.ipynb:自动评分 23 分 + 人工评分 5 分" in out
     assert out.rstrip().endswith("检查通过。")
 
 
@@ -74,11 +74,12 @@ def test_autograde_batch_survives_a_broken_submission(course, capsys):
     assert code == 1
     assert "提交的笔记本文件已损坏,不是有效的 JSON" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("good", "bad"))}
-    assert lines["good"][1:4] == ["21/21", "21/26", "待人工评分"]
+    # "good" copied source/ whole, key file included: nbgrader ignores *.key.json, so the widget item earns 0
+    assert lines["good"][1:4] == ["21/23", "21/28", "待人工评分"]
     assert lines["bad"][-1] == "失败"
     code, out, _ = run(capsys, "scores", "m01_role", "--csv")
     assert code == 0
-    assert "good,21.0,21.0,21.0,26.0,True" in out.splitlines()
+    assert "good,21.0,23.0,21.0,28.0,True" in out.splitlines()
 
 
 def test_help_lists_every_command(capsys):

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 import yaml
 
+from kefu.answers import save_answer, submit_key
 from kefu.commands import release
 from kefu.course.gradebook import submission_scores
 from kefu.course.nbgrader_api import open_api
@@ -64,9 +65,12 @@ def graded(tmp_path_factory):
     assert release.main(course=str(course)) == 0
     for name in ASSIGNMENTS:
         submit(course, name, "alice", folder=course / "source" / name)
+        submit_key(course / "source" / name, course / "submitted" / "alice" / name)
         submit(course, name, "bob", folder=course / "release" / name)
         submit(course, name, "carol", fill_answers(course / "release" / name / f"{name}.ipynb",
                                                    partial_case(name)["answers"]))
+        for item, value in partial_case(name).get("widget_answers", {}).items():
+            save_answer(item, value, folder=course / "submitted" / "carol" / name)
     api = open_api(course)
     for name in ASSIGNMENTS:
         for student in ("alice", "bob", "carol"):

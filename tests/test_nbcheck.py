@@ -77,3 +77,19 @@ def test_grade_ids_unique_across_course(tmp_path):
     write(good_notebook(), tmp_path / "b" / "b.ipynb")
     reports = check_course(tmp_path)
     assert any("grade_id 't_q1_answer' 与" in p for p in reports[1].problems)
+
+
+def test_answers_file_in_source_and_missing_key(tmp_path):
+    """Is a learner's answers file in source/ refused, and a graded widget without a key reported?"""
+    from kefu.answers import save_answer
+
+    nb = notebook(grader_cell("t_q6_test", visible='kefu.checks.check_stored_choice("t_q6", ["A", "B"])',
+                              hidden='kefu.grading.score_stored_choice("t_q6", "A", 2, ["A", "B"])'))
+    path = write(nb, tmp_path / "a" / "a.ipynb")
+    (problem,) = check_course(tmp_path)[0].problems
+    assert problem.startswith("选择题组件 t_q6 在 kefu-answers.key.json 中没有有效的答案键")
+    save_answer("t_q6", "A", folder=path.parent)
+    (problem,) = check_course(tmp_path)[0].problems
+    assert problem.startswith("a/kefu-answers.json 不应放在 source/ 中")
+    (path.parent / "kefu-answers.json").rename(path.parent / "kefu-answers.key.json")
+    assert check_course(tmp_path)[0].problems == []

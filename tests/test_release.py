@@ -60,6 +60,7 @@ def test_release_contains_no_answer(fresh, name):
     released_lines = {line.strip() for line in body.splitlines()}
     leaked = sorted(_answer_lines(source) & released_lines)
     assert leaked == []
+    assert sorted(p.name for p in (fresh / name).iterdir()) == [f"{name}.ipynb"], "no key or answers file"
 
 
 def test_nothing_importable_contains_a_hidden_test():

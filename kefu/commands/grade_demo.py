@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..answers import submit_key
 from ..course.env import CONFIG_NAME, find_course_root
 from ..course.gradebook import submission_scores
 from ..course.messages import describe_failure
@@ -59,6 +60,7 @@ def main(*, course: str | None = None, assignments=()) -> int:
                 ok = False
                 continue
             submit(target, name, "demo_solution", target / "source" / name)
+            submit_key(target / "source" / name, target / "submitted" / "demo_solution" / name)
             submit(target, name, "demo_blank", target / "release" / name)
             failures = grade_students(api, name, ["demo_solution", "demo_blank"])
             rows = {r.student: r for r in submission_scores(api, name)}

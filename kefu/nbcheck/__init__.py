@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -70,10 +71,34 @@ def check_notebook(path: Path, *, fix: bool = False) -> NotebookReport:
     return report
 
 
+_STORED = re.compile(r"check_stored_choice\(\s*[\"'](\w+)[\"']")
+
+
+def answer_file_problems(path: Path) -> list[str]:
+    """Source folders hold the widget key (kefu-answers.key.json), never a learner's answers file."""
+    from ..answers import ANSWERS_FILE, KEY_FILE, read_answer
+
+    folder, problems = path.parent, []
+    if (folder / ANSWERS_FILE).exists():
+        problems.append(f"{folder.name}/{ANSWERS_FILE} 不应放在 source/ 中(nbgrader 会把它复制进学生版):"
+                        f"请把它改名为 {KEY_FILE} 作为答案键,或删除")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return problems
+    for item in sorted(set(_STORED.findall(text))):
+        stored = read_answer(item, folder=folder)
+        if stored.value is None and not (folder / ANSWERS_FILE).exists():
+            problems.append(f"选择题组件 {item} 在 {KEY_FILE} 中没有有效的答案键:请在源笔记本里运行该组件并点选正确选项")
+    return problems
+
+
 def check_course(source_dir: Path, *, fix: bool = False) -> list[NotebookReport]:
     """Check every notebook under ``source/``, including grade ids unique across the course."""
     reports = [check_notebook(p, fix=fix) for p in sorted(Path(source_dir).glob("*/*.ipynb"))
                if ".ipynb_checkpoints" not in p.parts]
+    for report in reports:
+        report.problems += answer_file_problems(report.path)
     owner: dict[str, Path] = {}
     for report in reports:
         for gid in report.grade_ids:

@@ -1,0 +1,7 @@
+"""Graded widget answers that survive nbgrader's re-execution (see :mod:`kefu.answers.store`)."""
+
+from .store import (ANSWERS_FILE, KEY_FILE, NOT_ANSWERED, StoredChoice, answers_file, read_answer,
+                    save_answer, submit_key)
+
+__all__ = ["ANSWERS_FILE", "KEY_FILE", "NOT_ANSWERED", "StoredChoice", "answers_file", "read_answer",
+           "save_answer", "submit_key"]
