@@ -82,10 +82,10 @@ def answer_file_problems(path: Path) -> list[str]:
     if (folder / ANSWERS_FILE).exists():
         problems.append(f"{folder.name}/{ANSWERS_FILE} 不应放在 source/ 中(nbgrader 会把它复制进学生版):"
                         f"请把它改名为 {KEY_FILE} 作为答案键,或删除")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    nb, error = _read(path)
+    if error:
         return problems
+    text = "\n".join(cell.get("source", "") for cell in nb.cells)
     for item in sorted(set(_STORED.findall(text))):
         stored = read_answer(item, folder=folder)
         if stored.value is None and not (folder / ANSWERS_FILE).exists():

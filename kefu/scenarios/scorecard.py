@@ -50,13 +50,15 @@ class Scorecard:
     elapsed_s: int
     time_limit_s: float
     time_standard: str
+    time_limit: str
     within_time: bool
     converted: bool
     compliant: bool
+    majors: tuple[str, ...] = ()
 
     def rows(self) -> list[tuple[str, str]]:
         """(项目, 结果) pairs in display order."""
-        hits = [f"{p.name}({MAJOR_NOTE})" if p.code in _majors() else f"{p.name}(扣 {p.points} 分)"
+        hits = [f"{p.name}({MAJOR_NOTE})" if p.code in self.majors else f"{p.name}(扣 {p.points} 分)"
                 for p in self.violations]
         verdict = "达标" if self.within_time else "超时"
         return [
@@ -65,14 +67,10 @@ class Scorecard:
             ("买家情绪", f"{self.mood:+d}({self.mood_label})" if self.mood else "0(平静)"),
             ("违规", "、".join(hits) or "无"),
             ("扣分合计", f"{self.penalty_points} 分"),
-            ("用时", f"{duration(self.elapsed_s)}(标准:{self.time_standard} {duration(self.time_limit_s)},{verdict})"),
+            ("用时", f"{duration(self.elapsed_s)}(标准:{self.time_standard} {self.time_limit},{verdict})"),
             ("成交", "是" if self.converted else "否"),
             ("合规路径", "是" if self.compliant else "否(有违规或没有成功解决)"),
         ]
-
-
-def _majors() -> dict[str, str]:
-    return load_rulebook().major
 
 
 def make_scorecard(scenario: Scenario, choices: Sequence[Choice], ending: Ending,
@@ -92,5 +90,7 @@ def make_scorecard(scenario: Scenario, choices: Sequence[Choice], ending: Ending
         outcome=ending.outcome, result=ending.result, summary=ending.summary,
         mood=mood, mood_label=mood_label(mood),
         violations=tuple(penalties), penalty_points=sum(p.points for p in penalties),
-        elapsed_s=elapsed_s, time_limit_s=limit, time_standard=standard.name, within_time=elapsed_s <= limit,
-        converted=ending.converted, compliant=not penalties and ending.result == "success")
+        elapsed_s=elapsed_s, time_limit_s=limit, time_standard=standard.name,
+        time_limit=f"{standard.value:g} {standard.unit}", within_time=elapsed_s <= limit,
+        converted=ending.converted, compliant=not penalties and ending.result == "success",
+        majors=tuple(c.major for c in choices if c.major is not None))
