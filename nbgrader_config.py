@@ -24,6 +24,16 @@ c.Exchange.root = os.environ.get("KEFU_EXCHANGE", str(COURSE_ROOT / "exchange"))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.key.json",
                             ".kefu-answers-*"]
 
+# The graded release leaves out the self-study twins (cells tagged kefu-practice); they go only into the
+# practice edition built by `kefu release --practice`. Order matters: the tagged cells are removed first,
+# then nbgrader's own steps run as usual.
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+c.TagRemovePreprocessor.remove_cell_tags = ["kefu-practice"]
+c.TagRemovePreprocessor.enabled = True
+c.GenerateAssignment.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"] + list(
+    GenerateAssignment.class_traits()["preprocessors"].default())
+
 # What a learner sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# 在这里作答,然后删除下面这一行\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "在这里写下你的回答"

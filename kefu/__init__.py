@@ -8,6 +8,7 @@ Public surface for notebooks::
     kefu.checks.check_choice(answer, ["A", "B", "C"], name="q1")
     kefu.review_reply(my_reply, task="m01_presale")
     kefu.practice("m01")
+    kefu.simulate("invoice_special_price")
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
-    "Standards", "review_reply", "practice", "graded_choice", "KefuError", "DataFileError", "DataFileMissing",
-    "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
+    "Standards", "review_reply", "practice", "simulate", "graded_choice", "KefuError", "DataFileError",
+    "DataFileMissing", "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
 
 
@@ -41,8 +42,29 @@ def graded_choice(item_id, question, options):
     return _graded_choice(item_id, question, options)
 
 
+def show_progress(module):
+    """A learner's self-study progress through a module's practice items (see :mod:`kefu.progress`)."""
+    from .progress import show_progress as _show
+
+    return _show(module)
+
+
+def try_function(func, module, item_id):
+    """Self-study: check a function on a practice item's cases (see :mod:`kefu.tryout`)."""
+    from .tryout import try_function as _try
+
+    return _try(func, module, item_id)
+
+
 def practice(module, item_id=None):
     """Practice scenario widgets of a module (see :mod:`kefu.widgets`)."""
     from .widgets import practice as _practice
 
     return _practice(module, item_id)
+
+
+def simulate(scenario_id):
+    """Chat simulator of a branching scenario (see :mod:`kefu.scenarios` and docs/SCENARIOS.md)."""
+    from .widgets import simulate as _simulate
+
+    return _simulate(scenario_id)

@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", help="作业名,默认全部")
     p.add_argument("--no-check", dest="check", action="store_false", help="跳过检查")
     p.add_argument("--exchange", action="store_true", help="同时发布到交换目录,供学员 nbgrader fetch_assignment")
+    p.add_argument("--practice", action="store_true", help="生成自学版 practice/(不计分,每题即时解析)")
 
     p = sub.add_parser("autograde", help="自动评分 submitted/ 中的作业并显示成绩")
     p.add_argument("assignment")

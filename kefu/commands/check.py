@@ -30,7 +30,16 @@ def _check_data() -> list[str]:
             load()
         except (KefuError, KeyError, TypeError, ValueError) as exc:
             problems.append(f"{name}:{exc}")
-    return problems
+    return problems + _check_scenarios(folder / "scenarios")
+
+
+def _check_scenarios(folder: Path) -> list[str]:
+    """Every problem of every scenario file (docs/SCENARIOS.md §2), one line each."""
+    from ..scenarios import validate_file
+
+    misnamed = [f"data/scenarios/{p.name}:扩展名应为 .yaml,请改名为 {p.stem}.yaml(否则不会被读取)"
+                for p in sorted(folder.glob("*.yml"))]
+    return misnamed + [problem for path in sorted(folder.glob("*.yaml")) for problem in validate_file(path)]
 
 
 def main(*, course: str | None = None, fix: bool = False) -> int:

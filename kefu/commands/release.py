@@ -25,8 +25,21 @@ def leaks(folder: Path) -> list[str]:
     return [str(nb) for nb in sorted(folder.glob("*.ipynb")) if LEAK.search(nb.read_text(encoding="utf-8"))]
 
 
-def main(*, course: str | None = None, assignments=(), check: bool = True, exchange: bool = False) -> int:
-    """Generate each assignment; return 0 when all succeed."""
+def build_practice_editions(root: Path, names) -> int:
+    """Write the self-study edition of each assignment into practice/."""
+    from ..course.practice_edition import build_practice
+
+    progress = Progress(len(names))
+    for name in names:
+        with progress.step(f"生成自学版 practice/{name}"):
+            build_practice(root, name)
+    print("自学版已生成:打开 practice/ 中的笔记本即可练习(make study 会复制一份到 my_work/)。")
+    return 0
+
+
+def main(*, course: str | None = None, assignments=(), check: bool = True, exchange: bool = False,
+         practice: bool = False) -> int:
+    """Generate each assignment (or, with ``practice``, its self-study edition); 0 when all succeed."""
     root = find_course_root(course)
     if check and check_main(course=str(root)) != 0:
         print("源笔记本未通过检查,已停止生成。修正后再运行,或加 --no-check 跳过检查。")
@@ -36,6 +49,8 @@ def main(*, course: str | None = None, assignments=(), check: bool = True, excha
     if missing:
         print(f"✗ source/ 下没有这些作业:{'、'.join(missing)};已有:{'、'.join(source_assignments(root))}")
         return 1
+    if practice:
+        return build_practice_editions(root, names)
     api = open_api(root)
     progress = Progress(len(names) * (2 if exchange else 1))
     failures = 0

@@ -27,8 +27,14 @@ def load_config(root: Path):
     """The course's nbgrader_config.py as a traitlets Config."""
     from traitlets.config.loader import PyFileConfigLoader
 
+    from ..errors import KefuError
+
     with course_env(root):
-        return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        try:
+            return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        except Exception as exc:  # the file is Python: anything can go wrong in it
+            raise KefuError(f"{root / CONFIG_NAME} 运行出错:{type(exc).__name__}: {exc}。"
+                            "请修正该文件(可用 git diff 查看改动)。") from exc
 
 
 def open_api(root: Path, overrides=None):

@@ -13,7 +13,7 @@ from ._fields import Fields, as_mapping, type_name, wrong_type
 from ._source import Part, Problem
 from .model import BuyerProfile, Choice, Ending, Node, Scenario
 
-_DEAD_END_HINT = "非结束节点至少要有 2 个选项,学员才有的选"
+_DEAD_END_HINT = "非结束节点至少要有 2 个选项,学员才有选择"
 _NO_FEEDBACK = "没有反馈(每个选项都要写 feedback,说明这样回复好在哪里或错在哪里)"
 
 

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as w
 
+from .. import progress
 from .practice_bank import PracticeItem
 
 _BUBBLE = ("<div style='display:flex;gap:8px;align-items:flex-start;margin:6px 0'>"
@@ -41,6 +42,7 @@ class ScenarioChoice(w.VBox):
             self.feedback.value = "<div style='color:#b42318'>请先选择一条回复。</div>"
             return
         option = self.item.options[self.choices.value]
+        progress.record(self.item.id, option.correct)
         colour, verdict = ("#1a7f37", "合适") if option.correct else ("#b42318", "不合适")
         self.feedback.value = (f"<div style='border-left:4px solid {colour};padding:4px 10px;margin-top:6px'>"
                                f"<b style='color:{colour}'>{verdict}</b>:{html.escape(option.explanation)}"
