@@ -10,12 +10,12 @@ export PATH := $(BIN):$(PATH)
 
 STAMP := $(VENV)/.kefu-installed
 
-.PHONY: lab test install release check study clean-generated help
+.PHONY: lab test install release practice check study clean-generated help
 
 help:
 	@echo "make lab    —— 创建环境、安装依赖、生成 release/,并启动 JupyterLab(课程根目录)"
 	@echo "make test   —— 运行全部测试"
-	@echo "make study  —— 自学:把学生版复制到 my_work/ 并在那里启动 JupyterLab"
+	@echo "make study  —— 自学:把自学版 practice/ 复制到 my_work/ 并在那里启动 JupyterLab"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,12 @@ check: install
 lab: release
 	$(BIN)/jupyter lab --ip=$(IP) --port=$(PORT) --notebook-dir=$(CURDIR)
 
-study: release
+practice: install
+	$(BIN)/kefu release --practice
+
+study: practice
 	@mkdir -p my_work
-	@for d in release/*/; do n=$$(basename $$d); \
+	@for d in practice/*/; do n=$$(basename $$d); \
 	  if [ -d my_work/$$n ]; then echo "保留已有的 my_work/$$n"; else cp -r $$d my_work/$$n && echo "已复制 my_work/$$n"; fi; done
 	$(BIN)/jupyter lab --ip=$(IP) --port=$(PORT) --notebook-dir=$(CURDIR)/my_work
 

@@ -214,13 +214,13 @@ RULES = {
             [f"{F}:文件的顶层必须是一个映射(id: …、title: … 这样的“键: 值”),请对照 docs/SCENARIOS.md 的示例"]),
     "required": (edit(("  product: 纯棉短袖T恤\n", "")), [f"{F}:buyer.product 未填写(必填字段)(第 5 行)"]),
     "type": (edit(("module: M02", "module: 2")), [f"{F}:module 应为文本,现在是整数 2(可以加引号写成文本)(第 3 行)"]),
-    "empty": (edit(("    - reply: 规定就是这样", "    - reply: ''")), [f"{F}:nodes.complain.choices[1].reply 不能为空(第 34 行)"]),
+    "empty": (edit(("    - reply: 规定就是这样", "    - reply: ''")), [f"{F}:nodes.complain.choices[1].reply 不能为空(第 36 行)"]),
     "unknown": (edit(("        principle: 天猫发票规则", "        principal: 天猫发票规则")),
                 [f"{F}:nodes.greet.choices[1].principal 不是可用的字段(这里可用:reply、feedback、next、effects、"
-                 "violation、major、principle)(第 26 行)"]),
+                 "violation、major、principle)(第 28 行)"]),
     "duplicate": (edit(("  done_fail:\n    buyer: 我去投诉你们。\n", "  done_fail:\n    buyer: 我去投诉你们。\n"
                                                                  "    buyer: 算了\n")),
-                  [f"{F}:nodes.done_fail.buyer 与第 45 行重名(同一层里的名字不能重复,YAML 只会保留后写的那个)(第 46 行)"]),
+                  [f"{F}:nodes.done_fail.buyer 与第 54 行重名(同一层里的名字不能重复,YAML 只会保留后写的那个)(第 55 行)"]),
     "id": (edit(("id: t\n", "id: invoice\n")),
            [f"{F}:id “invoice” 与文件名 t.yaml 不一致(id 必须等于文件名去掉 .yaml,即 t)(第 1 行)"]),
     "personality": (edit(("personality: 分析型", "personality: 外向型")),
@@ -231,47 +231,47 @@ RULES = {
                    "情感型、习惯型)(第 8 行)"]),
     "module": (edit(("module: M02", "module: M13")), [f"{F}:module “M13” 不是课程模块(应为 M01…M12 之一)(第 3 行)"]),
     "result": (edit(("result: partial", "result: half")),
-               [f"{F}:nodes.done_partial.end.result “half” 不是可用的结果(可选:success、partial、failure)(第 44 行)"]),
+               [f"{F}:nodes.done_partial.end.result “half” 不是可用的结果(可选:success、partial、failure)(第 51 行)"]),
     "range": (edit(("{mood: 1, seconds: 25}", "{mood: 5, seconds: 0}")),
-              [f"{F}:nodes.greet.choices[0].effects.mood 应在 -3 到 3 之间,现在是 5(第 20 行)",
-               f"{F}:nodes.greet.choices[0].effects.seconds 应在 1 到 600 之间,现在是 0(第 20 行)"]),
+              [f"{F}:nodes.greet.choices[0].effects.mood 应在 -3 到 3 之间,现在是 5(第 22 行)",
+               f"{F}:nodes.greet.choices[0].effects.seconds 应在 1 到 600 之间,现在是 0(第 22 行)"]),
     "time_standard": (edit(("time_standard: minutes_per_customer", "time_standard: reply_rate")),
                       [f"{F}:time_standard “reply_rate” 的单位是“比例”,不是时间(可用的时间标准:first_response_s、"
                        "welcome_s、single_reply_s、avg_response_s、minutes_per_customer、ship_within_h、"
                        "phone_reminder_after_min、dispute_first_response_min)(第 11 行)"]),
     "violation": (edit(("violation: invoice", "violation: receipt")),
                   [f"{F}:nodes.greet.choices[1].violation “receipt” 不是 data/platform_rules.yaml 的 rules 中的规则"
-                   "(可选:invoice、free_shipping、credit_card、cash_on_delivery、privacy、close_order)(第 25 行)"]),
+                   "(可选:invoice、free_shipping、credit_card、cash_on_delivery、privacy、close_order)(第 27 行)"]),
     "major": (edit(("        violation: invoice\n", "        violation: invoice\n        major: cashback\n")),
               [f"{F}:nodes.greet.choices[1].major “cashback” 不是 data/platform_rules.yaml 的 major_violations 中的"
-               "类型(可选:counterfeit、fake_transactions、price_fraud、misdescription、ip_infringement)(第 26 行)"]),
+               "类型(可选:counterfeit、fake_transactions、price_fraud、misdescription、ip_infringement)(第 28 行)"]),
     "start": (edit(("start: greet", "start: hello")), [f"{F}:start 指向不存在的节点 “hello”(第 12 行)"]),
     "next": (edit(("next: done_partial", "next: done_partiall")),
-             [f"{F}:nodes.complain.choices[0].next 指向不存在的节点 “done_partiall”(第 32 行)",
-              f"{F}:nodes.done_partial 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 42 行)"]),
+             [f"{F}:nodes.complain.choices[0].next 指向不存在的节点 “done_partiall”(第 34 行)",
+              f"{F}:nodes.done_partial 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 47 行)"]),
     "unreachable": (BASE + "  orphan:\n    buyer: 有人吗?\n    end:\n      outcome: 没人理\n      result: failure\n"
                            "      summary: 无人接待。\n",
-                    [f"{F}:nodes.orphan 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 48 行)"]),
+                    [f"{F}:nodes.orphan 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 59 行)"]),
     "cycle": (edit(("next: done_fail", "next: greet")),
-              [f"{F}:nodes.complain.choices[1].next 指回 “greet”,形成循环(greet → complain → greet);"
-               "情景必须在有限步内走到结局(第 36 行)",
-               f"{F}:nodes.done_fail 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 45 行)"]),
+              [f"{F}:nodes.done_fail 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 53 行)",
+               f"{F}:nodes.complain.choices[1].next 指回 “greet”,形成循环(greet → complain → greet);"
+               "情景必须在有限步内走到结局(第 38 行)"]),
     "dead_end": (edit(("      - reply: 规定就是这样\n        feedback: 推卸责任。\n        next: done_fail\n"
                        "        effects: {mood: -2, seconds: 5}\n", "")),
-                 [f"{F}:nodes.complain.choices 只有 1 个选项,是死胡同(非结束节点至少要有 2 个选项,学员才有选择)(第 29 行)",
-                  f"{F}:nodes.done_fail 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 41 行)"]),
+                 [f"{F}:nodes.complain.choices 只有 1 个选项,是死胡同(非结束节点至少要有 2 个选项,学员才有选择)(第 31 行)",
+                  f"{F}:nodes.done_fail 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 49 行)"]),
     "dead_end_no_choices": (edit(("  done_ok:\n    buyer: 谢谢亲!\n    end:\n      outcome: 开票成功\n"
                                   "      result: success\n      converted: true\n      summary: 明确可开,买家满意。\n",
                                   "  done_ok:\n    buyer: 谢谢亲!\n")),
                             [f"{F}:nodes.done_ok 既没有 end 也没有 choices,是死胡同(非结束节点至少要有 2 个选项,"
-                             "学员才有选择;对话到此结束就写 end)(第 39 行)",
+                             "学员才有选择;对话到此结束就写 end)(第 40 行)",
                              f"{F}:nodes 没有合规路径:从 start 出发,没有一条不带 violation/major 的对话路线能走到 "
                              "result: success 的结局(第 13 行)"]),
     "end_and_choices": (edit(("    buyer: 谢谢亲!\n", "    buyer: 谢谢亲!\n    choices: []\n")),
-                        [f"{F}:nodes.done_ok 同时有 end 和 choices(结束节点不能再有选项;要继续对话就删掉 end)(第 39 行)"]),
+                        [f"{F}:nodes.done_ok 同时有 end 和 choices(结束节点不能再有选项;要继续对话就删掉 end)(第 40 行)"]),
     "feedback": (edit(("        feedback: 推卸责任。\n", "")),
                  [f"{F}:nodes.complain.choices[1].feedback 没有反馈(每个选项都要写 feedback,说明这样回复好在哪里"
-                  "或错在哪里)(第 34 行)"]),
+                  "或错在哪里)(第 36 行)"]),
     "compliant": (edit(("        next: done_ok\n", "        next: done_ok\n        major: fake_transactions\n")),
                   [f"{F}:nodes 没有合规路径:从 start 出发,没有一条不带 violation/major 的对话路线能走到 "
                    "result: success 的结局(第 13 行)"]),
@@ -307,7 +307,7 @@ def test_wrong_turn_may_lead_only_to_failure(data_copy):
                 ("violation: invoice\n", "principle: 说明\n"), ("        principle: 天猫发票规则\n", ""),
                 ("next: done_partial", "next: done_fail"))
     assert validate_file(write(data_copy, text)) == [
-        f"{F}:nodes.done_partial 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 42 行)"]
+        f"{F}:nodes.done_partial 从 start(“greet”)出发无法到达:没有哪条对话路线会走到这个节点(第 47 行)"]
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -327,7 +327,7 @@ def test_load_broken_scenario_names_file_field_and_line(data_copy):
     write(data_copy, edit(("next: done_partial", "next: nowhere")))
     with pytest.raises(DataFileMalformed) as info:
         load_scenario("t")
-    assert info.value.path == F and info.value.line == 32
+    assert info.value.path == F and info.value.line == 34
     assert "nodes.complain.choices[0].next 指向不存在的节点 “nowhere”(另有 1 处问题)" in str(info.value)
     assert "kefu check" in str(info.value)
 
@@ -463,7 +463,7 @@ def test_kefu_check_reports_scenario_problems(data_copy, capsys):
     code = main(["--course", str(ROOT), "check"])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"✗ {F}:nodes.complain.choices[0].next 指向不存在的节点 “nowhere”(第 32 行)" in out
+    assert f"✗ {F}:nodes.complain.choices[0].next 指向不存在的节点 “nowhere”(第 34 行)" in out
     assert "✗ data/scenarios/old.yml:扩展名应为 .yaml,请改名为 old.yaml(否则不会被读取)" in out
     assert f"✗ {F}:nodes.done_partial 从 start(“greet”)出发无法到达" in out
     assert "data/scenarios/ok.yaml" not in out
