@@ -41,6 +41,24 @@ def display_name(path: Path) -> str:
     return str(path)
 
 
+# Chinese hints for PyYAML's most common complaints; the original English stays in the message.
+_YAML_HINTS = {
+    "mapping values are not allowed": "这一行多了“冒号+空格”或缩进不对;文本里有英文冒号时请给整段文本加引号",
+    "cannot start any token": "不能用 Tab 缩进,请改用空格",
+    "expected <block end>": "缩进不一致:同一层的字段要对齐,列表项的 - 要对齐",
+    "could not find expected ':'": "缺少冒号,或上一行的引号没有配对",
+    "expected ',' or ']'": "方括号 [ ] 里的英文逗号和问号会拆开文本,请把列表改成每项一行(- 开头)或给文本加引号",
+    "expected ',' or '}'": "花括号 { } 里的英文逗号会拆开文本,请改成每个字段一行或给文本加引号",
+}
+
+
+def _yaml_hint(problem: str | None) -> str:
+    for key, hint in _YAML_HINTS.items():
+        if key in (problem or ""):
+            return hint
+    return "请检查缩进、冒号和引号"
+
+
 class SourceFile:
     """A parsed scenario file; ``error`` is set when it cannot be read as YAML."""
 
@@ -56,6 +74,9 @@ class SourceFile:
         except FileNotFoundError:
             self.error = Problem((), "文件不存在")
             return
+        except OSError as exc:
+            self.error = Problem((), f"无法读取({exc.strerror or exc})")
+            return
         except UnicodeDecodeError:
             self.error = Problem((), "不是 UTF-8 编码的文本,请用 UTF-8 编码另存")
             return
@@ -66,7 +87,7 @@ class SourceFile:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             self.error_line = mark.line + 1 if mark is not None else None
-            self.error = Problem((), f"YAML 语法错误({exc.problem or exc.context}),请检查缩进、冒号和引号")
+            self.error = Problem((), f"YAML 语法错误({exc.problem or exc.context}),{_yaml_hint(exc.problem)}")
         except yaml.YAMLError as exc:
             self.error = Problem((), f"YAML 无法解析({exc})")
         finally:

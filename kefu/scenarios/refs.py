@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..data import load_standards
 from ..errors import DataFileError
 from ._source import Problem
 from .model import Scenario
-from .rulebook import load_rulebook, time_standards
+from .rulebook import load_rulebook, standards, time_standards
 
 
 def check_references(scenario: Scenario, problems: list[Problem]) -> None:
@@ -37,9 +36,9 @@ def _check_time_standard(scenario: Scenario, problems: list[Problem]) -> None:
     if key in usable:
         return
     known = "、".join(usable)
-    standards = load_standards()
-    if key in standards:
-        message = f"“{key}” 的单位是“{standards[key].unit}”,不是时间(可用的时间标准:{known})"
+    known_all = standards()
+    if key in known_all:
+        message = f"“{key}” 的单位是“{known_all[key].unit}”,不是时间(可用的时间标准:{known})"
     else:
         message = f"“{key}” 不是 data/standards.yaml 中的标准(可用的时间标准:{known})"
     problems.append(Problem(("time_standard",), message))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..data import Standard, load_standards, load_yaml
+from .._paths import data_path
+from ..data import Standard, Standards, load_standards, load_yaml
 from ..errors import DataFileMalformed
 
 # How many seconds one unit of a time standard is.
@@ -20,8 +22,25 @@ class RuleBook:
 
 
 def load_rulebook() -> RuleBook:
-    """Read ``data/platform_rules.yaml`` into codes → (name, points) and codes → name."""
-    doc = load_yaml("platform_rules.yaml")
+    """The codes of ``data/platform_rules.yaml`` (re-read only when the file changes)."""
+    path = data_path("platform_rules.yaml")
+    return _rulebook(str(path), path.stat().st_mtime_ns)
+
+
+def standards() -> Standards:
+    """``data/standards.yaml`` (re-read only when the file changes)."""
+    path = data_path("standards.yaml")
+    return _standards(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _standards(path: str, mtime_ns: int) -> Standards:
+    return load_standards(path)
+
+
+@lru_cache(maxsize=4)
+def _rulebook(path: str, mtime_ns: int) -> RuleBook:
+    doc = load_yaml(path)
     if not isinstance(doc, dict):
         raise DataFileMalformed("data/platform_rules.yaml", "顶层必须是映射(含 rules 和 major_violations)")
     rules = {code: (str(entry.get("name", code)), int(entry.get("points", 0)))
@@ -33,7 +52,7 @@ def load_rulebook() -> RuleBook:
 
 def time_standards() -> dict[str, Standard]:
     """The standards of ``data/standards.yaml`` measured in 秒, 分钟 or 小时."""
-    return {s.key: s for s in load_standards() if s.unit in TIME_UNITS}
+    return {s.key: s for s in standards() if s.unit in TIME_UNITS}
 
 
 def limit_seconds(standard: Standard) -> float:

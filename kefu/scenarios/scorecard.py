@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
-from ..data import load_standards
 from .model import Choice, Ending, Scenario
-from .rulebook import limit_seconds, load_rulebook
+from .rulebook import limit_seconds, load_rulebook, standards
 from .vocab import RESULT_LABELS
 
 MAJOR_NOTE = "重大违规:商品下架、限制发布,严重时扣分、冻结保证金直至封店"
@@ -84,7 +83,7 @@ def make_scorecard(scenario: Scenario, choices: Sequence[Choice], ending: Ending
             penalties.append(Penalty(choice.violation, name, points))
         if choice.major is not None:
             penalties.append(Penalty(choice.major, book.major[choice.major], 0))
-    standard = load_standards()[scenario.time_standard]
+    standard = standards()[scenario.time_standard]
     limit = limit_seconds(standard)
     return Scorecard(
         outcome=ending.outcome, result=ending.result, summary=ending.summary,
