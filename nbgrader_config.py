@@ -21,8 +21,9 @@ c.Exchange.root = os.environ.get("KEFU_EXCHANGE", str(COURSE_ROOT / "exchange"))
 # Data files are read through the kefu package, so nothing extra is copied with a release.
 # "*.key.json": the instructor's key for graded widgets (kefu-answers.key.json) stays in source/ only;
 # nbgrader never copies it into release/, a submission or autograded/.
+# "kefu-progress.json": a learner's self-study progress is never copied, submitted or graded.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.key.json",
-                            ".kefu-answers-*"]
+                            ".kefu-answers-*", "kefu-progress.json", ".kefu-progress-*"]
 
 # The graded release leaves out the self-study twins (cells tagged kefu-practice); they go only into the
 # practice edition built by `kefu release --practice`. Order matters: the tagged cells are removed first,

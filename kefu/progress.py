@@ -22,14 +22,24 @@ def _path(folder=None) -> Path:
     return (Path(folder) if folder is not None else Path.cwd()) / PROGRESS_FILE
 
 
+def _attempts(entry: dict) -> int:
+    try:
+        return max(int(entry.get("attempts", 0)), 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def load_progress(folder=None) -> dict:
-    """{item id: {"attempts", "correct", "last"}}; a damaged file counts as empty."""
+    """{item id: {"attempts", "correct", "last"}}; a damaged file or entry counts as empty."""
     try:
         doc = json.loads(_path(folder).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError):
         return {}
     items = doc.get("items") if isinstance(doc, dict) and doc.get("format") == FORMAT else None
-    return {k: v for k, v in (items or {}).items() if isinstance(v, dict)}
+    if not isinstance(items, dict):
+        return {}
+    return {str(k): {"attempts": _attempts(v), "correct": v.get("correct") is True, "last": v.get("last")}
+            for k, v in items.items() if isinstance(v, dict)}
 
 
 def record(item_id: str, correct: bool, *, folder=None) -> None:
@@ -37,14 +47,18 @@ def record(item_id: str, correct: bool, *, folder=None) -> None:
     try:
         items = load_progress(folder)
         entry = items.get(item_id, {})
-        items[item_id] = {"attempts": int(entry.get("attempts", 0)) + 1,
+        items[item_id] = {"attempts": _attempts(entry) + 1,
                           "correct": bool(entry.get("correct")) or bool(correct),
                           "last": datetime.now().isoformat(timespec="seconds")}
         path = _path(folder)
         fd, tmp = tempfile.mkstemp(prefix=".kefu-progress-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"format": FORMAT, "items": items}, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"format": FORMAT, "items": items}, handle, ensure_ascii=False, indent=2)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError:
         pass  # progress is a convenience: a read-only folder must not break an exercise
 
@@ -73,7 +87,7 @@ class ProgressView:
         for item_id, kind, title in module_items(module):
             entry = done.get(item_id)
             status = "未做" if not entry else ("已掌握" if entry.get("correct") else "做过,还没做对")
-            self.rows.append((title, kind, status, int(entry.get("attempts", 0)) if entry else 0))
+            self.rows.append((title, kind, status, entry["attempts"] if entry else 0))
 
     @property
     def mastered(self) -> int:

@@ -7,6 +7,8 @@ import warnings
 
 from . import progress
 
+NOT_IMPLEMENTED = "函数还没有实现"
+
 
 def _build_arg(spec):
     """An argument from its file form: {frame: {col: [...]}} or {data: file, key: name}."""
@@ -22,6 +24,14 @@ def _build_arg(spec):
     return spec
 
 
+def _detail(exc: Exception) -> str:
+    """A short reason for a failed case: the first lines of the message, with pandas' left/right named."""
+    lines = [" ".join(line.split()) for line in str(exc).strip().splitlines()
+             if line.strip() and not line.startswith("[index]")]
+    text = "; ".join(lines[:4]).replace("[left]:", "[你的结果]:").replace("[right]:", "[期望]:")
+    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__
+
+
 class TryReport:
     """Which practice cases passed; shows itself as a list in a notebook."""
 
@@ -29,11 +39,21 @@ class TryReport:
         self.title, self.results = title, results
 
     @property
+    def implemented(self) -> bool:
+        """False when every case stopped at the stub's NotImplementedError."""
+        return not self.results or any(detail != NOT_IMPLEMENTED for _ok, _name, detail, _e in self.results)
+
+    @property
     def passed(self) -> int:
         return sum(1 for ok, *_ in self.results if ok)
 
     def __str__(self) -> str:
         lines = [f"{self.title}:通过 {self.passed}/{len(self.results)} 个练习用例"]
+        if not self.implemented:
+            lines.append(f"✗ {NOT_IMPLEMENTED}:把 raise NotImplementedError() 换成你的代码,再运行这个单元格。"
+                         "会检查这些用例:")
+            lines += [f"  · {name}" for _ok, name, _d, _e in self.results]
+            return "\n".join(lines)
         for ok, name, detail, explanation in self.results:
             lines.append(f"{'✓' if ok else '✗'} {name}" + ("" if ok else f" —— {detail}"))
             if not ok:
@@ -70,10 +90,10 @@ def try_function(func, module: str, item_id: str) -> TryReport:
                                           check_exact=False, rtol=1e-6)
             results.append((True, case.name, "", case.explanation))
         except NotImplementedError:
-            results.append((False, case.name, "函数还没有实现", case.explanation))
+            results.append((False, case.name, NOT_IMPLEMENTED, case.explanation))
         except Exception as exc:  # the learner's code may raise anything
-            detail = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ''}"
-            results.append((False, case.name, detail, case.explanation))
+            results.append((False, case.name, _detail(exc), case.explanation))
     report = TryReport(item.title, results)
-    progress.record(item.id, report.passed == len(results))
+    if report.implemented:  # running the untouched stub (e.g. "run all") is not an attempt
+        progress.record(item.id, report.passed == len(results))
     return report

@@ -26,6 +26,12 @@ ITEM = textwrap.dedent("""\
     """)
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Widgets record progress in the working folder: keep it out of the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def practice_dir(tmp_path, monkeypatch, root):
     target = tmp_path / "data"

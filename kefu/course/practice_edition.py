@@ -3,7 +3,9 @@
 The practice edition keeps the teaching cells and the cells tagged
 ``kefu-practice`` (practice twins with immediate feedback, a progress view),
 and drops every cell of the graded items: cells whose grade id is
-``<module>_q<N>_<role>`` or that are tagged ``kefu-graded``. So it holds no
+``<module>_q<N>_<role>``, whose cell id is ``<module>-q<N>-<role>`` (a graded
+item's cell that carries no nbgrader metadata, e.g. a self-check of a manual
+answer) or that are tagged ``kefu-graded``. So it holds no
 solution, no test and no answer of a graded item. The graded release drops
 the ``kefu-practice`` cells instead (nbconvert's TagRemovePreprocessor, set
 up in nbgrader_config.py).
@@ -20,6 +22,7 @@ import nbformat
 PRACTICE_TAG = "kefu-practice"
 GRADED_TAG = "kefu-graded"
 GRADED_ID = re.compile(r"^m\d{2}_q\d+_")
+GRADED_CELL_ID = re.compile(r"^m\d{2}-q\d+-")
 
 BANNER = ("> 📘 **自学版**:这是本单元的练习版。讲解和“练一练”与正式作业相同;评分题换成了同类型的自测题,"
           "每道题都会立即给出解析。你的选择和进度会保存在本文件夹的 `kefu-progress.json` 里,下次打开接着做;"
@@ -32,8 +35,9 @@ def _tags(cell) -> list:
 
 def is_graded_item(cell) -> bool:
     """Whether a cell belongs to a graded item (task, setup, answer, test, rubric, widget)."""
-    grade_id = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id", "")
-    return bool(GRADED_ID.match(grade_id)) or GRADED_TAG in _tags(cell)
+    grade_id = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id", "") or ""
+    return (bool(GRADED_ID.match(grade_id)) or bool(GRADED_CELL_ID.match(cell.get("id", "") or ""))
+            or GRADED_TAG in _tags(cell))
 
 
 def practice_notebook(source_nb):

@@ -1,11 +1,14 @@
 """Self-study quiz widgets with immediate feedback (labels, order, number).
 
-Each check records the attempt in the learner's progress file.
+Each complete check records the attempt in the learner's progress file; an
+incomplete one (a message without a label, an empty or non-numeric box) only
+asks the learner to finish and is not counted.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import random
 
 import ipywidgets as w
@@ -40,6 +43,8 @@ class _Quiz(w.VBox):
     def check(self) -> bool:
         ok, text = self.evaluate()
         self.feedback.value = text
+        if ok is None:  # incomplete: ask to finish, not an attempt
+            return False
         progress.record(self.item.id, ok)
         return ok
 
@@ -60,7 +65,7 @@ class LabelsQuiz(_Quiz):
 
     def evaluate(self):
         if any(m.value is None for m in self.menus):
-            return False, "<div style='color:#b42318'>每一条都要选一个标签。</div>"
+            return None, "<div style='color:#b42318'>每一条都要选一个标签。</div>"
         parts, right = [], 0
         for n, (menu, q) in enumerate(zip(self.menus, self.item.questions), start=1):
             ok = menu.value == q.answer
@@ -111,17 +116,37 @@ class OrderQuiz(_Quiz):
 
 
 class NumberQuiz(_Quiz):
-    """Type a number; within the tolerance it is right."""
+    """Type a number; within the tolerance it is right.
+
+    A text box, not ``FloatText``: a FloatText always holds a number (0.0 when
+    untouched), so an empty box could not be told from an answer of 0.
+    """
 
     def __init__(self, item: NumberItem):
-        self.box = w.FloatText(value=None, description=item.unit or "答案", layout=w.Layout(width="260px"))
+        self.box = w.Text(value="", placeholder="填一个数字", description=item.unit or "答案",
+                          style={"description_width": "initial"}, layout=w.Layout(width="260px"))
         super().__init__(item, [self.box])
 
+    def answer(self, value) -> None:
+        self.box.value = "" if value is None else str(value)
+
+    def number(self):
+        """The number typed in the box, or None when it is empty or not a number."""
+        raw = self.box.value.strip().replace(",", "").replace(",", "")
+        try:
+            number = float(raw)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+
     def evaluate(self):
-        value = self.box.value
+        if not self.box.value.strip():
+            return None, "<div style='color:#b42318'>请先填一个数字。</div>"
+        value = self.number()
         if value is None:
-            return False, "<div style='color:#b42318'>请先填一个数字。</div>"
-        ok = abs(float(value) - float(self.item.answer)) <= float(self.item.tolerance) + 1e-12
+            return None, (f"<div style='color:#b42318'>“{html.escape(self.box.value.strip())}”不是一个数字,"
+                          "请只填数字(例如 12 或 3.5)。</div>")
+        ok = abs(value - float(self.item.answer)) <= float(self.item.tolerance) + 1e-12
         if ok:
             return True, _verdict(True, self.item.explanation)
         return False, _verdict(False, "和正确结果不一致,检查一下筛选条件和计算步骤。")
