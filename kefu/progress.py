@@ -7,6 +7,8 @@ into a table. Progress never affects grading.
 
 from __future__ import annotations
 
+from ._style import STYLE_TAG
+
 import html
 import json
 import os
@@ -106,7 +108,7 @@ class ProgressView:
             f"<tr><td>{html.escape(t)}</td><td>{html.escape(k)}</td>"
             f"<td style='color:{colours[s]}'>{s}</td><td style='text-align:right'>{n}</td></tr>"
             for t, k, s, n in self.rows)
-        return (f"<div class='kefu-progress'><b>{self.module.upper()} 自学进度:已掌握 {self.mastered}/"
+        return (f"{STYLE_TAG}<div class='kefu-progress'><b>{self.module.upper()} 自学进度:已掌握 {self.mastered}/"
                 f"{len(self.rows)}</b><table><tr><th>练习</th><th>类型</th><th>状态</th><th>尝试次数</th></tr>"
                 f"{body}</table></div>")
 

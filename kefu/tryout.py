@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._style import STYLE_TAG
+
 import html
 import warnings
 
@@ -64,7 +66,7 @@ class TryReport:
 
     def _repr_html_(self) -> str:
         head, *rest = str(self).splitlines()
-        return "<pre class='kefu-tryout'><b>" + html.escape(head) + "</b>\n" + html.escape("\n".join(rest)) + "</pre>"
+        return STYLE_TAG + "<pre class='kefu-tryout'><b>" + html.escape(head) + "</b>\n" + html.escape("\n".join(rest)) + "</pre>"
 
 
 def try_function(func, module: str, item_id: str) -> TryReport:

@@ -45,7 +45,7 @@ def test_widget_ships_no_key(folder):
     """Does the widget hold only the question, options and the learner's own choice?"""
     (folder / KEY_FILE).unlink(missing_ok=True)
     widget = GradedChoice("t_q1", "问题", ["甲", "乙"])
-    state = json.dumps([c.get_state() for c in (widget.choices, widget.status, widget.children[0])],
+    state = json.dumps([c.get_state() for c in (widget.choices, widget.status, widget.children[1])],
                        ensure_ascii=False, default=str)
     assert "correct" not in state and "答案是" not in state
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
-import ast
 import textwrap
 
 import nbformat
+
+from kefu._style import STYLE_TAG
 import pandas as pd
 import pytest
 
@@ -467,7 +469,7 @@ def test_a_wrong_function_fails_with_the_case_explanation(tmp_path, monkeypatch)
     for case in failed:
         assert f"✗ {case.name}" in text and f"提示:{case.explanation}" in text
     assert "[你的结果]" in text and "[期望]" in text
-    assert report._repr_html_().startswith(f"<pre class='kefu-tryout'><b>{item.title}:通过")
+    assert report._repr_html_().startswith(STYLE_TAG + f"<pre class='kefu-tryout'><b>{item.title}:通过")
     assert progress.load_progress()["m01_t4"]["correct"] is False
 
 

@@ -64,7 +64,7 @@ def test_buyer_text_is_escaped(practice_dir):
     """Is the buyer's message shown as text, never as HTML?"""
     (practice_dir / "tt.yaml").write_text(ITEM.replace("这条裙子我穿什么码?", "<b>加粗</b>"), encoding="utf-8")
     widget = kefu.practice("tt", "t_p1")
-    assert "&lt;b&gt;加粗&lt;/b&gt;" in widget.children[0].value
+    assert "&lt;b&gt;加粗&lt;/b&gt;" in widget.children[1].value
 
 
 @pytest.mark.parametrize("broken, message", [

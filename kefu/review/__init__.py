@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._style import STYLE_TAG
+
 import html
 from dataclasses import dataclass
 
@@ -43,7 +45,7 @@ class Review:
         rows = "".join(
             f"<li style='color:{'#1a7f37' if l.startswith('✓') else '#b42318' if l.startswith('✗') else '#444'}'>"
             f"{html.escape(l)}</li>" for l in items)
-        return f"<div class='kefu-review'><b>{html.escape(head)}</b><ul>{rows}</ul></div>"
+        return f"{STYLE_TAG}<div class='kefu-review'><b>{html.escape(head)}</b><ul>{rows}</ul></div>"
 
 
 def _forbidden_rules(doc) -> list[ForbiddenTerms]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ._style import style_tag
 from ..scenarios import Scenario, Session, load_scenario
 from ..scenarios.rulebook import load_rulebook
 from . import _chat_html as render
@@ -24,7 +25,7 @@ class ChatSimulator(w.VBox):
                                        tooltip="从第一条买家消息重新练习", layout=w.Layout(margin="4px 0"))
         self.restart_button.add_class("kefu-restart")
         self.restart_button.on_click(lambda _b: self._then_focus(self.restart))
-        super().__init__([self.header, self.chat_log, self.controls],
+        super().__init__([style_tag(), self.header, self.chat_log, self.controls],
                          layout=w.Layout(max_width="720px", border="1px solid #d0d4da", padding="8px 12px",
                                          margin="8px 0"))
         self.add_class("kefu-chat")

@@ -7,6 +7,7 @@ import html
 import ipywidgets as w
 
 from .. import progress
+from ._style import style_tag
 from .practice_bank import PracticeItem
 
 _BUBBLE = ("<div style='display:flex;gap:8px;align-items:flex-start;margin:6px 0'>"
@@ -29,8 +30,9 @@ class ScenarioChoice(w.VBox):
         self.submit = w.Button(description="发送这条回复", button_style="primary", icon="paper-plane")
         self.feedback = w.HTML()
         self.submit.on_click(self._on_submit)
-        super().__init__([header, self.choices, self.submit, self.feedback],
+        super().__init__([style_tag(), header, self.choices, self.submit, self.feedback],
                          layout=w.Layout(border="1px solid #ddd", padding="8px", margin="8px 0"))
+        self.add_class("kefu-practice-card")
 
     def choose(self, index: int) -> None:
         """Select option ``index`` and submit it (what a click does)."""

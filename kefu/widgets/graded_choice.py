@@ -11,6 +11,7 @@ import string
 
 import ipywidgets as w
 
+from ._style import style_tag
 from ..answers import NOT_ANSWERED, read_answer, save_answer
 
 
@@ -42,7 +43,7 @@ class GradedChoice(w.VBox):
         self.choices.observe(self._on_change, names="value")
         header = w.HTML(f"<div style='margin:4px 0'><b>{html.escape(item_id)}</b> "
                         f"{html.escape(question)}</div>")
-        super().__init__([header, self.choices, self.status],
+        super().__init__([style_tag(), header, self.choices, self.status],
                          layout=w.Layout(border="1px solid #c9d3e0", padding="8px", margin="8px 0",
                                          max_width="760px"))
         self.add_class("kefu-graded-choice")

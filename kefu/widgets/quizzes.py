@@ -14,6 +14,7 @@ import random
 import ipywidgets as w
 
 from .. import progress
+from ._style import style_tag
 from .practice_bank import LabelsItem, NumberItem, OrderItem
 
 GOOD, BAD = "#1a7f37", "#b42318"
@@ -36,7 +37,7 @@ class _Quiz(w.VBox):
         self.check_button = w.Button(description="检查答案", button_style="primary", icon="check")
         self.check_button.on_click(lambda _b: self.check())
         self.feedback = w.HTML()
-        super().__init__([_card(item.title, item.prompt), *body, self.check_button, self.feedback],
+        super().__init__([style_tag(), _card(item.title, item.prompt), *body, self.check_button, self.feedback],
                          layout=w.Layout(border="1px solid #ddd", padding="8px", margin="8px 0", max_width="760px"))
         self.add_class("kefu-quiz")
 
