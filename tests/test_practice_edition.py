@@ -9,13 +9,12 @@ import shutil
 import textwrap
 
 import nbformat
-
-from kefu._style import STYLE_TAG
 import pandas as pd
 import pytest
 
 import kefu
 from kefu import progress
+from kefu._style import STYLE_TAG
 from kefu.course.practice_edition import BANNER, GRADED_TAG, PRACTICE_TAG, build_practice, is_graded_item
 from kefu.errors import DataFileMalformed
 from kefu.tryout import try_function
