@@ -42,3 +42,24 @@ def cell_score(cell):
 def errors(cell) -> list:
     return [o for o in cell.get("outputs", []) if o.output_type == "error"
             or (o.output_type == "stream" and o.name == "stderr")]
+
+
+def partial_case(assignment: str) -> dict:
+    """tests/cases/<assignment>_partial.yaml: a partly wrong submission and its exact expected scores."""
+    import yaml
+
+    path = Path(__file__).parent / "cases" / f"{assignment}_partial.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def fill_answers(release_nb: Path, answers: dict):
+    """The release notebook with the given answer cells replaced (what a student saves)."""
+    nb = nbformat.read(str(release_nb), as_version=4)
+    filled = set()
+    for cell in nb.cells:
+        gid = nbgrader_meta(cell).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+            filled.add(gid)
+    assert filled == set(answers), f"partial case names unknown cells: {set(answers) - filled}"
+    return nb

@@ -10,7 +10,6 @@ import shutil
 
 import nbformat
 import pytest
-import yaml
 
 from kefu.answers import save_answer, submit_key
 from kefu.commands import release
@@ -18,26 +17,9 @@ from kefu.course.gradebook import submission_scores
 from kefu.course.nbgrader_api import open_api
 
 from conftest import ASSIGNMENTS, ROOT, copy_course
-from notebook_tools import nbgrader_meta
+from notebook_tools import fill_answers, nbgrader_meta, partial_case
 
 pytestmark = pytest.mark.slow
-
-
-def partial_case(name):
-    return yaml.safe_load((ROOT / "tests" / "cases" / f"{name}_partial.yaml").read_text(encoding="utf-8"))
-
-
-def fill_answers(release_nb, answers):
-    """The release notebook with the given answer cells replaced (what a student saves)."""
-    nb = nbformat.read(str(release_nb), as_version=4)
-    seen = set()
-    for cell in nb.cells:
-        gid = nbgrader_meta(cell).get("grade_id")
-        if gid in answers:
-            cell.source = answers[gid]
-            seen.add(gid)
-    assert seen == set(answers), f"partial case names unknown cells: {set(answers) - seen}"
-    return nb
 
 
 def submit(course, name, student, nb=None, folder=None):

@@ -15,14 +15,12 @@ import shutil
 
 import nbformat
 import pytest
-import yaml
 
 from kefu.answers import ANSWERS_FILE, KEY_FILE, read_answer
 from kefu.course.gradebook import submission_scores
 from kefu.course.nbgrader_api import course_env, open_api
 
-from conftest import ROOT
-from notebook_tools import nbgrader_meta
+from notebook_tools import fill_answers, nbgrader_meta, partial_case as _partial_case
 
 from .conftest import ASSIGNMENT
 
@@ -33,7 +31,7 @@ WIDGET_TEST = f"{WIDGET}_test"        # its test cell, which nbgrader scores
 
 
 def partial_case() -> dict:
-    return yaml.safe_load((ROOT / "tests" / "cases" / f"{ASSIGNMENT}_partial.yaml").read_text(encoding="utf-8"))
+    return _partial_case(ASSIGNMENT)
 
 
 def widget_points(course) -> float:
@@ -53,15 +51,7 @@ def learner_copy(course, student: str) -> str:
     """learner/<student>/<assignment>/: the release notebook with the partial case's code answers typed in."""
     folder = course / "learner" / student / ASSIGNMENT
     folder.mkdir(parents=True)
-    nb = nbformat.read(str(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
-    answers = partial_case()["answers"]
-    filled = set()
-    for cell in nb.cells:
-        gid = nbgrader_meta(cell).get("grade_id")
-        if gid in answers:
-            cell.source = answers[gid]
-            filled.add(gid)
-    assert filled == set(answers), f"partial case names unknown cells: {set(answers) - filled}"
+    nb = fill_answers(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", partial_case()["answers"])
     nbformat.write(nb, str(folder / f"{ASSIGNMENT}.ipynb"))
     return f"learner/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 
