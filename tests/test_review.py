@@ -43,3 +43,10 @@ def test_empty_reply_and_unknown_task():
     assert "还没有写回复" in str(kefu.review_reply("  ", task="m01_presale"))
     with pytest.raises(KeyError, match="没有练习 'nope'"):
         kefu.review_reply("您好", task="nope")
+
+
+def test_cancelling_phrase_is_named():
+    """When a phrase such as 不能开 cancels an element, does the feedback name the phrase?"""
+    review = kefu.review_reply("亲,您好,特价商品不能开发票哦", task="m02_invoice")
+    (finding,) = [f for f in review.findings if f.rule == "can_issue"]
+    assert not finding.ok and finding.message == "没做到:明确表示可以开发票(出现了“不能开”)"

@@ -64,9 +64,11 @@ class RequiredElement:
 
     def check(self, text: str) -> list[Finding]:
         # "不能开发票" contains "能开": a phrase from none_of cancels the element
-        ok = any(p in text for p in self.any_of) and not any(p in text for p in self.none_of)
-        message = f"{'包含' if ok else '缺少'}:{self.name}"
-        return [Finding(self.id, ok, message)]
+        cancelled = [p for p in self.none_of if p in text]
+        if cancelled:
+            return [Finding(self.id, False, f"没做到:{self.name}(出现了“{cancelled[0]}”)")]
+        ok = any(p in text for p in self.any_of)
+        return [Finding(self.id, ok, f"{'包含' if ok else '缺少'}:{self.name}")]
 
 
 @dataclass
