@@ -576,3 +576,31 @@ def test_malformed_practice_item_types(quiz_dir, tmp_path, kind, body, message):
     with pytest.raises(DataFileMalformed) as caught:
         load_practice("tb")
     assert "data/practice/tb.yaml" in str(caught.value) and message in str(caught.value)
+
+
+def _graded_solution(module: str, function: str):
+    """The instructor's solution of the graded function a twin mirrors, taken from source/."""
+    import kefu as kefu_module
+
+    (path,) = sorted((ROOT / "source").glob(f"{module}_*/{module}_*.ipynb"))
+    namespace = {"pd": pd, "kefu": kefu_module}
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        for region in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, flags=re.S):
+            if f"def {function}(" in region:
+                exec(compile(textwrap.dedent(region), str(path), "exec"), namespace)  # noqa: S102
+    return namespace.get(function)
+
+
+FUNCTION_TWINS = [(p.stem, item.id, item.function) for p in sorted((ROOT / "data" / "practice").glob("*.yaml"))
+                  for item in load_practice(p.stem) if item.kind == "pandas 函数"]
+
+
+@pytest.mark.parametrize("module, item_id, function", FUNCTION_TWINS, ids=[t[1] for t in FUNCTION_TWINS])
+def test_graded_solution_passes_its_twin(tmp_path, monkeypatch, module, item_id, function):
+    """Does the instructor's solution of the graded function pass every case of its self-study twin?"""
+    monkeypatch.chdir(tmp_path)
+    graded = function.removeprefix("my_")  # twins name their stub my_<graded function>
+    solution = _graded_solution(module, graded)
+    assert callable(solution), f"source/{module}_*: no solution defines {graded}()"
+    report = try_function(solution, module, item_id)
+    assert report.passed == len(report.results), str(report)

@@ -50,3 +50,19 @@ def test_cancelling_phrase_is_named():
     review = kefu.review_reply("亲,您好,特价商品不能开发票哦", task="m02_invoice")
     (finding,) = [f for f in review.findings if f.rule == "can_issue"]
     assert not finding.ok and finding.message == "没做到:明确表示可以开发票(出现了“不能开”)"
+
+
+def test_null_phrase_in_the_rules_file_is_named(tmp_path, monkeypatch, root):
+    """Is a bare ~ (null) among a task's phrases reported with the task and element, not as a TypeError?"""
+    import shutil
+
+    from kefu.errors import DataFileMalformed
+
+    target = tmp_path / "data"
+    shutil.copytree(root / "data", target)
+    path = target / "reply_rules.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("any_of: [您好, 你好, 亲, 欢迎]", "any_of: [您好, ~]", 1),
+                    encoding="utf-8")
+    monkeypatch.setenv("KEFU_DATA_DIR", str(target))
+    with pytest.raises(DataFileMalformed, match="tasks.m01_presale.required 中的 greeting 的 any_of 必须是非空文字的列表"):
+        kefu.review_reply("您好", task="m01_presale")

@@ -58,6 +58,20 @@ def _forbidden_rules(doc) -> list[ForbiddenTerms]:
     return rules
 
 
+def _element(task: str, element) -> RequiredElement:
+    """A required element, with every phrase a non-empty string (a bare ~ in YAML is null)."""
+    name = element.get("id", "?") if isinstance(element, dict) else repr(element)
+    where = f"tasks.{task}.required 中的 {name}"
+    if not isinstance(element, dict) or not {"id", "name", "any_of"} <= set(element):
+        raise DataFileMalformed(f"data/{RULES_FILE}", f"{where} 要有 id、name 和 any_of")
+    for key in ("any_of", "none_of"):
+        phrases = element.get(key, [])
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
+            raise DataFileMalformed(f"data/{RULES_FILE}", f"{where} 的 {key} 必须是非空文字的列表",
+                                    fix="YAML 里单独的 ~ 表示“空”,要写成带引号的 \"~\"。")
+    return RequiredElement(**{k: element[k] for k in ("id", "name", "any_of", "none_of") if k in element})
+
+
 def review_reply(text, task: str) -> Review:
     """Check ``text`` against the forbidden terms and the task's required elements."""
     doc = load_yaml(RULES_FILE)
@@ -73,7 +87,7 @@ def review_reply(text, task: str) -> Review:
         findings += rule.check(remaining)
         remaining = rule.mask(remaining)
     for element in spec.get("required") or []:
-        findings += RequiredElement(**element).check(text)
+        findings += _element(task, element).check(text)
     if spec.get("max_chars"):
         findings += LengthLimit(int(spec["max_chars"])).check(text)
     return Review(spec["name"], findings)
