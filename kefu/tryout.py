@@ -13,13 +13,16 @@ NOT_IMPLEMENTED = "函数还没有实现"
 
 
 def _build_arg(spec):
-    """An argument from its file form: {frame: {col: [...]}} or {data: file, key: name}."""
+    """An argument from its file form: {frame: {col: [...]}, parse_dates: [col]} or {data: file, key: name}."""
     import pandas as pd
 
     from .data import load_yaml
 
     if isinstance(spec, dict) and "frame" in spec:
-        return pd.DataFrame(spec["frame"])
+        frame = pd.DataFrame(spec["frame"])
+        for column in spec.get("parse_dates", []):  # YAML has no date type: name the date columns
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
     if isinstance(spec, dict) and "data" in spec:
         doc = load_yaml(spec["data"])
         return doc[spec["key"]] if "key" in spec else doc

@@ -30,7 +30,7 @@ def test_missing_alembic_is_explained():
 
 def test_warnings_of_a_successful_run():
     """Are edited test cells and missing notebooks reported even when grading succeeded?"""
-    log = ("[WARNING] Attribute 'source' for cell m01_q1_test has changed! (should be: a, got: b)\n"
+    log = ("[WARNING] Attribute 'source' for cell m01_q1_task has changed! (should be: a, got: b)\n"
            "[WARNING] No submitted file: /x/submitted/s/m01_role/m01_role.ipynb")
     notes = describe_warnings({"success": True, "log": log})
     assert notes == ["学员改动了只读单元格或测试单元格;评分时已换回原始版本。",
@@ -42,3 +42,11 @@ def test_unknown_failure_keeps_the_original_line():
     text = describe_failure({"success": False, "error": "ValueError: something odd", "log": ""})
     assert text == "nbgrader 报告了一个未识别的错误。\n    原始信息:ValueError: something odd"
     assert last_error_line("") == ""
+
+
+def test_hidden_tests_missing_from_a_release_copy_are_not_an_edit():
+    """Is the expected difference of a test cell (hidden tests removed in the release) left unreported?"""
+    log = "[WARNING] Attribute 'source' for cell m01_q1_test has changed! (should be: a, got: b)"
+    assert describe_warnings({"success": True, "log": log}) == []
+    log = "[WARNING] Attribute 'cell_type' for cell m01_q1_test has changed! (should be: code, got: markdown)"
+    assert describe_warnings({"success": True, "log": log}) == ["学员改动了只读单元格或测试单元格;评分时已换回原始版本。"]

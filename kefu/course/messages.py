@@ -21,7 +21,9 @@ KNOWN = [
     (r"MissingEntry", "成绩簿里缺少这份作业或这名学员的记录:请先运行 kefu release 生成作业。"),
     (r"No notebooks were matched|No notebooks found|does not exist.*source|Source assignment .* does not exist",
      "没有找到对应的笔记本:请检查作业名和 source/ 或 submitted/ 下的文件夹。"),
-    (r"Attribute '\w+' for cell \S+ has changed",
+    # A test cell's source always differs (the release hides its hidden tests), so only other
+    # attributes of test cells, and any attribute of other read-only cells, mean a learner's edit.
+    (r"Attribute '(?!source')\w+' for cell \S+ has changed|Attribute 'source' for cell (?!\S+_test\b)\S+ has changed",
      "学员改动了只读单元格或测试单元格;评分时已换回原始版本。"),
     (r"Missing grade cell \S+ encountered",
      "学员删除了评分单元格;评分时已补回原始版本。"),
