@@ -71,7 +71,10 @@ def test_nothing_importable_contains_a_hidden_test():
         for cell in source["cells"]:
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             for region in HIDDEN.findall(text):
-                hidden |= {l.strip() for l in region.splitlines() if len(l.strip()) >= 16}
+                # lines that carry data (a quoted value or a number): plain code such as
+                # `frame[c] = pd.to_datetime(frame[c])` may legitimately appear in kefu too
+                hidden |= {l.strip() for l in region.splitlines()
+                           if len(l.strip()) >= 16 and re.search(r"[\"'\d]", l)}
     public = [p for folder in ("kefu", "data") for p in (ROOT / folder).rglob("*")
               if p.is_file() and p.suffix in {".py", ".yaml", ".csv", ".md", ".json"}]
     for path in public:
