@@ -15,7 +15,7 @@ from kefu.datagen import DEFAULT_SEED, generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-FILES = ("chat_sessions.csv", "orders.csv", "violations.csv")
+FILES = ("chat_sessions.csv", "orders.csv", "violations.csv", "carts.csv")
 TIME_FMT = "%Y-%m-%d %H:%M:%S"
 POINTS = {"invoice": 6, "free_shipping": 4, "credit_card": 6, "cash_on_delivery": 6, "privacy": 6,
           "close_order": 1}
@@ -84,8 +84,8 @@ def test_main_prints_one_chinese_line_per_file(tmp_path, capsys):
     """main() writes the files, prints one 已生成 line per file and returns 0."""
     assert main(out_dir=tmp_path) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3
-    for line, name, count in zip(lines, FILES, (400, 300, 120)):
+    assert len(lines) == 4
+    for line, name, count in zip(lines, FILES, (400, 300, 120, 200)):
         assert line.startswith("已生成 ") and name in line and line.endswith(f"({count} 行)")
 
 
@@ -277,3 +277,72 @@ def test_violations_upheld_points_per_store(tables):
     totals = points.groupby(upheld["store"]).sum().to_dict()
     assert totals == {"云裳女装旗舰店": 150, "小米粒母婴旗舰店": 137, "悦动运动专营店": 108, "青禾家居旗舰店": 78}
     assert len(set(totals.values())) == 4
+
+
+# --- carts.csv -----------------------------------------------------------------------------------
+
+def test_carts_schema(tables, vocab):
+    """carts.csv has the agreed columns, ids, value sets, money formats and item lists."""
+    carts = tables["carts.csv"]
+    assert list(carts.columns) == ["cart_id", "buyer", "items", "n_items", "subtotal", "promotion",
+                                   "coupon_threshold", "coupon_amount", "red_packet", "member_rate", "points",
+                                   "wants_installment"]
+    assert len(carts) == 200
+    assert carts["cart_id"].tolist() == [f"C{i:03d}" for i in range(1, 201)]
+    assert carts["buyer"].str.match(NICKNAME).all()
+    assert set(carts["promotion"]) == {"无", "满减", "限时秒杀", "聚划算", "会员专享"}
+    for column in ("subtotal", "coupon_threshold", "coupon_amount", "red_packet"):
+        present = carts.loc[carts[column] != "", column]
+        assert present.str.fullmatch(r"\d+\.\d{2}").all(), column
+    assert set(carts["coupon_threshold"]) == {"", "0.00", "199.00", "399.00", "599.00"}
+    assert set(carts["coupon_amount"]) == {"", "5.00", "20.00", "50.00", "80.00"}
+    assert set(carts["red_packet"]) == {"", "3.00", "5.00", "8.00", "10.00", "15.00", "20.00"}
+    assert set(carts["member_rate"]) == {"", "0.95", "0.90", "0.88"}
+    points = pd.to_numeric(carts["points"].replace("", None)).dropna()
+    assert (points % 50 == 0).all() and points.between(100, 3000).all()
+    assert set(carts["wants_installment"]) == {"是", "否"}
+
+    prices = {p["name"]: p["price"] for p in vocab["products"]}
+    subtotal = pd.to_numeric(carts["subtotal"])
+    for items, pieces, total, promotion in zip(carts["items"], carts["n_items"], subtotal, carts["promotion"]):
+        parsed = [entry.split("×") for entry in items.split("、")]
+        assert all(name in prices for name, _ in parsed)
+        assert len({name for name, _ in parsed}) == len(parsed)
+        assert sum(int(q) for _, q in parsed) == int(pieces)
+        list_price = sum(prices[name] * int(q) for name, q in parsed)
+        if promotion in ("限时秒杀", "聚划算"):  # the activity price: 70-85 % of the list price
+            assert 0.7 * list_price - 1e-9 <= total <= 0.85 * list_price + 1e-9
+            assert len(parsed) == 1 and (promotion == "聚划算" or pieces == "1")
+        else:
+            assert total == pytest.approx(list_price)
+
+
+def test_carts_teaching_features(tables):
+    """Promotions, missing discounts, unusable coupons and 分期 wishes have their exact counts."""
+    carts = tables["carts.csv"]
+    assert carts["promotion"].value_counts().to_dict() == {
+        "无": 60, "满减": 55, "会员专享": 35, "限时秒杀": 25, "聚划算": 25}
+    empty = {c: int((carts[c] == "").sum()) for c in
+             ("coupon_threshold", "coupon_amount", "red_packet", "member_rate", "points")}
+    assert empty == {"coupon_threshold": 111, "coupon_amount": 114, "red_packet": 127, "member_rate": 106,
+                     "points": 148}
+    assert ((carts["coupon_threshold"] != "") & (carts["coupon_amount"] == "")).sum() == 3  # incomplete coupons
+    assert ((carts["coupon_threshold"] == "") & (carts["coupon_amount"] != "")).sum() == 0
+    exclusive = carts["promotion"].isin(["限时秒杀", "聚划算"])
+    assert ((carts["coupon_threshold"] != "") & exclusive).sum() == 22  # coupons that cannot be used there
+    assert ((carts["member_rate"] != "") & exclusive).sum() == 21
+    assert (carts.loc[carts["promotion"] == "会员专享", "member_rate"] != "").all()  # only members buy these
+    subtotal = pd.to_numeric(carts["subtotal"])
+    threshold = pd.to_numeric(carts["coupon_threshold"].replace("", None))
+    assert (threshold > subtotal).sum() == 9  # coupons whose threshold the subtotal does not reach
+    assert ((carts["promotion"] == "满减") & (subtotal >= 299)).sum() == 35
+    points = pd.to_numeric(carts["points"].replace("", None))
+    assert (points % 100 == 50).sum() == 26  # 50 points that cannot be redeemed
+    red = pd.to_numeric(carts["red_packet"].replace("", None)).fillna(0)
+    coupon = pd.to_numeric(carts["coupon_amount"].replace("", None)).where(threshold <= subtotal).fillna(0)
+    every_discount = subtotal * 0.88 - 30 - coupon - red - points.fillna(0) / 100
+    assert (every_discount.where(subtotal >= 299, every_discount + 30) > 0).all()  # never below zero
+    assert (carts["wants_installment"] == "是").sum() == 49
+    assert ((carts["wants_installment"] == "是") & exclusive).sum() == 11
+    assert (subtotal >= 600).sum() == 47
+    assert carts["buyer"].nunique() == 119

@@ -70,7 +70,9 @@ def _cart(rng: random.Random, vocab: dict, buyers: list[str], promotion: str) ->
         "coupon_amount": coupon[1] if coupon else None,
         "red_packet": rng.choice(RED_PACKETS) if rng.random() < P_RED_PACKET else None,
         "member_rate": rng.choices(list(MEMBER_RATES), weights=list(MEMBER_RATES.values()))[0] if member else None,
-        "points": 50 * rng.randint(2, 60) if rng.random() < P_POINTS else None,
+        # points in steps of 50 (half of them leave a remainder that cannot be redeemed), worth at most
+        # a fifth of the subtotal, so that no discount ever takes a cart below zero
+        "points": 50 * rng.randint(2, max(2, min(60, subtotal // 250))) if rng.random() < P_POINTS else None,
         "wants_installment": "是" if wants else "否",
     }
 
