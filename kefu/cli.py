@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade-demo", help="在临时副本中提交解答版和空白版,验证评分是否正常")
     p.add_argument("assignments", nargs="*")
 
+    p = sub.add_parser("analyze", help="题目分析:各题难度、区分度和最常见的错误选项(生成 HTML 报告)")
+    p.add_argument("assignment", nargs="?", help="作业名,默认全部已评分的作业")
+    p.add_argument("--out", help="报告文件,默认 reports/item_analysis.html")
+
     p = sub.add_parser("make-data", help="用固定随机种子重新生成 data/ 中的练习数据")
     p.add_argument("--out", dest="out_dir")
     p.add_argument("--seed", type=int)
