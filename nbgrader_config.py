@@ -43,3 +43,18 @@ c.ClearSolutions.text_stub = "在这里写下你的回答"
 c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+
+# Feedback is rendered from autograded/, where nbgrader has put the hidden tests back into the test
+# cells, so its default pipeline would show learners the expected answers twice: in the cell source,
+# and in the code lines IPython quotes in the traceback of a test cell that raised (e.g. NameError when
+# an answer cell was left unanswered). Order matters: both run before nbgrader's own steps.
+#   1. ClearHiddenTests (nbgrader's, as in the release) removes the hidden-test regions from the source;
+#   2. ShortTestTracebacks keeps only the last line ("NameError: …") of a test cell's traceback.
+# Feedback keeps the score, the visible checks and the ✓/✗ lines our scorers print, never the hidden
+# test code. GetGrades reads the scores from the gradebook, not from the cell source.
+from nbgrader.converters.generate_feedback import GenerateFeedback  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "kefu.nbgrader_ext.short_test_tracebacks.ShortTestTracebacks",
+] + list(GenerateFeedback.class_traits()["preprocessors"].default())

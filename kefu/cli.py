@@ -26,6 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignment")
     p.add_argument("--student", dest="students", action="append", default=[], help="只评这名学员(可重复)")
 
+    p = sub.add_parser("feedback", help="生成 HTML 反馈并发放给学员")
+    p.add_argument("assignment")
+    p.add_argument("--student", dest="students", action="append", default=[], help="只处理这名学员(可重复)")
+    p.add_argument("--no-release", dest="release", action="store_false", help="只生成,不发放到交换目录")
+
+    p = sub.add_parser("export", help="导出全部作业的成绩(CSV,UTF-8 带 BOM,Excel 可直接打开)")
+    p.add_argument("--out", help="输出文件,默认课程目录下的 grades.csv(--long 时为 grades_long.csv)")
+    p.add_argument("--long", action="store_true", help="逐题导出:每名学员每道评分题一行")
+
     p = sub.add_parser("scores", help="显示某作业的成绩表")
     p.add_argument("assignment")
     p.add_argument("--csv", dest="as_csv", action="store_true", help="以 CSV 输出")
