@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -63,3 +64,23 @@ def fill_answers(release_nb: Path, answers: dict):
             filled.add(gid)
     assert filled == set(answers), f"partial case names unknown cells: {set(answers) - filled}"
     return nb
+
+
+def submit_cohort(course: Path, name: str) -> None:
+    """The fixed cohort of the grading tests, in ``submitted/``.
+
+    alice: the solutions with the graded-widget key as her answers; bob: the
+    untouched release; carol: the partial case (code answers and widget answers).
+    """
+    from kefu.answers import save_answer, submit_key
+
+    submitted = course / "submitted"
+    shutil.copytree(course / "source" / name, submitted / "alice" / name)
+    submit_key(course / "source" / name, submitted / "alice" / name)
+    shutil.copytree(course / "release" / name, submitted / "bob" / name)
+    case = partial_case(name)
+    (submitted / "carol" / name).mkdir(parents=True)
+    nbformat.write(fill_answers(course / "release" / name / f"{name}.ipynb", case["answers"]),
+                   str(submitted / "carol" / name / f"{name}.ipynb"))
+    for item, value in case.get("widget_answers", {}).items():
+        save_answer(item, value, folder=submitted / "carol" / name)

@@ -6,29 +6,18 @@ partly wrong answers of tests/cases/<assignment>_partial.yaml.
 
 from __future__ import annotations
 
-import shutil
 
 import nbformat
 import pytest
 
-from kefu.answers import save_answer, submit_key
 from kefu.commands import release
 from kefu.course.gradebook import submission_scores
 from kefu.course.nbgrader_api import open_api
 
-from conftest import ASSIGNMENTS, ROOT, copy_course
-from notebook_tools import fill_answers, nbgrader_meta, partial_case
+from conftest import ASSIGNMENTS, copy_course
+from notebook_tools import nbgrader_meta, partial_case, submit_cohort
 
 pytestmark = pytest.mark.slow
-
-
-def submit(course, name, student, nb=None, folder=None):
-    dest = course / "submitted" / student / name
-    if folder is not None:
-        shutil.copytree(folder, dest)
-    else:
-        dest.mkdir(parents=True)
-        nbformat.write(nb, str(dest / f"{name}.ipynb"))
 
 
 def grades(api, name, student):
@@ -46,13 +35,7 @@ def graded(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("e2e") / "course")
     assert release.main(course=str(course)) == 0
     for name in ASSIGNMENTS:
-        submit(course, name, "alice", folder=course / "source" / name)
-        submit_key(course / "source" / name, course / "submitted" / "alice" / name)
-        submit(course, name, "bob", folder=course / "release" / name)
-        submit(course, name, "carol", fill_answers(course / "release" / name / f"{name}.ipynb",
-                                                   partial_case(name)["answers"]))
-        for item, value in partial_case(name).get("widget_answers", {}).items():
-            save_answer(item, value, folder=course / "submitted" / "carol" / name)
+        submit_cohort(course, name)
     api = open_api(course)
     for name in ASSIGNMENTS:
         for student in ("alice", "bob", "carol"):

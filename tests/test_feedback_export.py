@@ -10,17 +10,15 @@ import csv
 import html
 import io
 import re
-import shutil
 from contextlib import redirect_stdout
 
 import nbformat
 import pytest
 
-from kefu.answers import save_answer, submit_key
 from kefu.commands import autograde, export, feedback, release
 
 from conftest import copy_course
-from notebook_tools import HIDDEN, fill_answers, nbgrader_meta, partial_case
+from notebook_tools import HIDDEN, nbgrader_meta, partial_case, submit_cohort
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,15 +29,6 @@ pytestmark = [
 NAMES = ["m01_role", "m02_rules"]
 STUDENTS = ["alice", "bob", "carol"]
 BOM = b"\xef\xbb\xbf"
-
-
-def submit(course, name, student, nb=None, folder=None):
-    dest = course / "submitted" / student / name
-    if folder is not None:
-        shutil.copytree(folder, dest)
-    else:
-        dest.mkdir(parents=True)
-        nbformat.write(nb, str(dest / f"{name}.ipynb"))
 
 
 def grade_cells(course, name) -> dict[str, tuple[float, bool]]:
@@ -69,16 +58,10 @@ def graded(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("feedback") / "course", NAMES)
     assert release.main(course=str(course)) == 0
     for name in NAMES:
-        submit(course, name, "alice", folder=course / "source" / name)
-        submit_key(course / "source" / name, course / "submitted" / "alice" / name)
+        submit_cohort(course, name)
         # What `nbgrader submit` + `collect` leave next to a submission: only alice came through the exchange.
         (course / "submitted" / "alice" / name / "timestamp.txt").write_text("2025-03-01 10:00:00.000000 UTC")
         (course / "submitted" / "alice" / name / "submission_secret.txt").write_text("ab" * 64)
-        submit(course, name, "bob", folder=course / "release" / name)
-        submit(course, name, "carol", fill_answers(course / "release" / name / f"{name}.ipynb",
-                                                   partial_case(name)["answers"]))
-        for item, value in partial_case(name).get("widget_answers", {}).items():
-            save_answer(item, value, folder=course / "submitted" / "carol" / name)
         assert autograde.main(course=str(course), assignment=name) == 0
     return course
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import base64
 import math
-import shutil
 
-import nbformat
 import pandas as pd
 import pytest
 
 from kefu.analysis import common_wrong_choices, item_stats, widget_answers
-from kefu.answers import ANSWERS_FILE, KEY_FILE, save_answer, submit_key
+from kefu.answers import ANSWERS_FILE, KEY_FILE, save_answer
 
 from conftest import copy_course
-from notebook_tools import fill_answers, partial_case
+from notebook_tools import partial_case, submit_cohort
 
 
 def long_frame(table: dict, max_scores: dict) -> pd.DataFrame:
@@ -118,16 +116,8 @@ def test_report_end_to_end(tmp_path):
     name = "m01_role"
     course = copy_course(tmp_path / "course", [name])
     assert release.main(course=str(course)) == 0
-    submitted = course / "submitted"
-    shutil.copytree(course / "source" / name, submitted / "alice" / name)
-    submit_key(course / "source" / name, submitted / "alice" / name)
-    shutil.copytree(course / "release" / name, submitted / "bob" / name)
+    submit_cohort(course, name)
     case = partial_case(name)
-    (submitted / "carol" / name).mkdir(parents=True)
-    nbformat.write(fill_answers(course / "release" / name / f"{name}.ipynb", case["answers"]),
-                   str(submitted / "carol" / name / f"{name}.ipynb"))
-    for item, value in case.get("widget_answers", {}).items():
-        save_answer(item, value, folder=submitted / "carol" / name)
     api = open_api(course)
     for student in ("alice", "bob", "carol"):
         assert api.autograde(name, student, force=True, create=True)["success"]

@@ -23,6 +23,7 @@ class NotebookReport:
     auto_points: float = 0.0
     manual_points: float = 0.0
     grade_ids: list = field(default_factory=list)
+    widget_items: list = field(default_factory=list)  # graded choice widgets whose key must exist
     fixed: bool = False
 
     @property
@@ -45,6 +46,9 @@ def _read(path: Path):
     return rejoin_lines(nbformat.from_dict(raw)), None
 
 
+_STORED = re.compile(r"check_stored_choice\(\s*[\"'](\w+)[\"']")
+
+
 def check_notebook(path: Path, *, fix: bool = False) -> NotebookReport:
     """Run every rule on one notebook; with ``fix``, apply mechanical fixes and save."""
     report = NotebookReport(Path(path))
@@ -60,6 +64,7 @@ def check_notebook(path: Path, *, fix: bool = False) -> NotebookReport:
     for rule in RULES:
         report.problems += rule.check(nb)
     for cell in nb.cells:
+        report.widget_items += _STORED.findall(cell.get("source", ""))
         meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if meta.get("grade_id"):
             report.grade_ids.append(meta["grade_id"])
@@ -71,22 +76,15 @@ def check_notebook(path: Path, *, fix: bool = False) -> NotebookReport:
     return report
 
 
-_STORED = re.compile(r"check_stored_choice\(\s*[\"'](\w+)[\"']")
-
-
-def answer_file_problems(path: Path) -> list[str]:
+def answer_file_problems(report: NotebookReport) -> list[str]:
     """Source folders hold the widget key (kefu-answers.key.json), never a learner's answers file."""
     from ..answers import ANSWERS_FILE, KEY_FILE, read_answer
 
-    folder, problems = path.parent, []
+    folder, problems = report.path.parent, []
     if (folder / ANSWERS_FILE).exists():
         problems.append(f"{folder.name}/{ANSWERS_FILE} 不应放在 source/ 中(nbgrader 会把它复制进学生版):"
                         f"请把它改名为 {KEY_FILE} 作为答案键,或删除")
-    nb, error = _read(path)
-    if error:
-        return problems
-    text = "\n".join(cell.get("source", "") for cell in nb.cells)
-    for item in sorted(set(_STORED.findall(text))):
+    for item in sorted(set(report.widget_items)):
         stored = read_answer(item, folder=folder)
         if stored.value is None and not (folder / ANSWERS_FILE).exists():
             problems.append(f"选择题组件 {item} 在 {KEY_FILE} 中没有有效的答案键:请在源笔记本里运行该组件并点选正确选项")
@@ -98,7 +96,7 @@ def check_course(source_dir: Path, *, fix: bool = False) -> list[NotebookReport]
     reports = [check_notebook(p, fix=fix) for p in sorted(Path(source_dir).glob("*/*.ipynb"))
                if ".ipynb_checkpoints" not in p.parts]
     for report in reports:
-        report.problems += answer_file_problems(report.path)
+        report.problems += answer_file_problems(report)
     owner: dict[str, Path] = {}
     for report in reports:
         for gid in report.grade_ids:
