@@ -58,3 +58,13 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "kefu.nbgrader_ext.short_test_tracebacks.ShortTestTracebacks",
 ] + list(GenerateFeedback.class_traits()["preprocessors"].default())
+
+# Autograding runs the learners' code in a bubblewrap sandbox (no source/, gradebook, other submissions or
+# network; memory, process, file and output limits) and the hidden tests in the grader's own process, which
+# reads the learner's answers only as plain data. See kefu/sandbox/ and the README's section on grading.
+from nbgrader.converters.autograde import Autograde  # noqa: E402
+
+c.Autograde.autograde_preprocessors = ["kefu.nbgrader_ext.sandboxed_execute.SandboxedExecute"] + [
+    pp for pp in Autograde.class_traits()["autograde_preprocessors"].default() if pp.__name__ != "Execute"]
+c.SandboxedExecute.cell_timeout = 60
+c.SandboxedExecute.notebook_timeout = 300

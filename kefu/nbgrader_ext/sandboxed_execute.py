@@ -1,0 +1,52 @@
+"""nbgrader's Execute step, replaced: learner code in a sandbox, hidden tests in the grader.
+
+Configured in the course's ``nbgrader_config.py`` as the first of
+``Autograde.autograde_preprocessors``, so ``nbgrader autograde``, the
+formgrader and ``kefu autograde`` all grade the same hardened way. See
+``kefu.sandbox`` for the design. The limits are ordinary traitlets options,
+e.g. ``c.SandboxedExecute.cell_timeout = 60``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Float, Integer
+
+from ..sandbox.launcher import Limits, shared_sandbox
+from ..sandbox.runner import RunReport, SubmissionRun, trusted_shell
+
+# The last run's report per (assignment, student, notebook), read by kefu autograde in the same process.
+REPORTS: dict[tuple[str, str, str], RunReport] = {}
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Run a submission's cells: the learner's in a sandboxed process, the tests in the grader."""
+
+    cell_timeout = Float(60.0, help="Seconds one cell may run.").tag(config=True)
+    notebook_timeout = Float(300.0, help="Seconds one notebook may run in all.").tag(config=True)
+    memory_mb = Integer(2048, help="Address-space limit of the learner's process, in MiB.").tag(config=True)
+    tmp_mb = Integer(256, help="Size of the learner's private /tmp, in MiB.").tag(config=True)
+    file_mb = Integer(64, help="Largest file the learner's code may write, in MiB.").tag(config=True)
+    processes = Integer(64, help="Processes the learner's code may have at once.").tag(config=True)
+    output_chars = Integer(1_000_000, help="Characters of output kept per cell.").tag(config=True)
+    require_sandbox = Bool(True, help="Refuse to grade when bubblewrap is missing.").tag(config=True)
+
+    def limits(self) -> Limits:
+        mib = 1024 ** 2
+        return Limits(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
+                      memory_bytes=self.memory_mb * mib, tmp_bytes=self.tmp_mb * mib, file_bytes=self.file_mb * mib,
+                      processes=self.processes, output_chars=self.output_chars)
+
+    def preprocess(self, nb, resources):
+        sandbox = shared_sandbox(self.limits(), require=self.require_sandbox)
+        for warning in sandbox.protection.warnings:
+            self.log.warning(warning)
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        report = SubmissionRun(nb, folder, sandbox, trusted_shell()).run()
+        info = resources.get("nbgrader", {})
+        REPORTS[(info.get("assignment", ""), info.get("student", ""), info.get("notebook", ""))] = report
+        for problem in report.problems:
+            self.log.warning("%s / %s:%s", info.get("student", "?"), info.get("notebook", "?"), problem)
+        return nb, resources
