@@ -22,9 +22,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--exchange", action="store_true", help="同时发布到交换目录,供学员 nbgrader fetch_assignment")
     p.add_argument("--practice", action="store_true", help="生成自学版 practice/(不计分,每题即时解析)")
 
-    p = sub.add_parser("autograde", help="自动评分 submitted/ 中的作业并显示成绩")
-    p.add_argument("assignment")
+    p = sub.add_parser("autograde", help="并行自动评分 submitted/ 中的作业(学员代码在沙箱中运行),显示成绩和问题")
+    p.add_argument("assignments", nargs="*", help="作业名,默认所有有提交的作业")
     p.add_argument("--student", dest="students", action="append", default=[], help="只评这名学员(可重复)")
+    p.add_argument("--jobs", "-j", type=int, help="并行进程数,默认等于 CPU 核数")
+    p.add_argument("--scheduler", help="Dask 调度器地址(如 tcp://10.0.0.5:8786),在集群上评分")
+    p.add_argument("--json", dest="json_out", help="把评分汇总写入这个 JSON 文件")
+    p.add_argument("--no-sandbox", action="store_true", help="没有 bubblewrap 时仍然评分(学员代码不受隔离,不推荐)")
 
     p = sub.add_parser("feedback", help="生成 HTML 反馈并发放给学员")
     p.add_argument("assignment")

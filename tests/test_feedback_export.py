@@ -62,7 +62,7 @@ def graded(tmp_path_factory):
         # What `nbgrader submit` + `collect` leave next to a submission: only alice came through the exchange.
         (course / "submitted" / "alice" / name / "timestamp.txt").write_text("2025-03-01 10:00:00.000000 UTC")
         (course / "submitted" / "alice" / name / "submission_secret.txt").write_text("ab" * 64)
-        assert autograde.main(course=str(course), assignment=name) == 0
+        assert autograde.main(course=str(course), assignments=[name]) == 0
     return course
 
 

@@ -16,7 +16,7 @@ from ..course.env import CONFIG_NAME, find_course_root
 from ..course.gradebook import submission_scores
 from ..course.messages import describe_failure
 from ..course.nbgrader_api import open_api
-from .autograde import grade_students
+from ..grader.batch import grade
 from .release import source_assignments
 
 
@@ -28,14 +28,10 @@ def make_demo_course(root: Path, target: Path, assignments) -> None:
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 
 
-def _overrides(target: Path):
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.CourseDirectory.root = str(target)
-    cfg.CourseDirectory.db_url = f"sqlite:///{target / 'gradebook.db'}"
-    cfg.Exchange.root = str(target / "exchange")
-    return cfg
+def _overrides(target: Path) -> dict:
+    """Point a throw-away course copy at its own gradebook and exchange (plain dict: workers get it too)."""
+    return {"CourseDirectory": {"root": str(target), "db_url": f"sqlite:///{target / 'gradebook.db'}"},
+            "Exchange": {"root": str(target / "exchange")}}
 
 
 def submit(target: Path, assignment: str, student: str, from_folder: Path) -> None:
@@ -50,9 +46,11 @@ def main(*, course: str | None = None, assignments=()) -> int:
     with tempfile.TemporaryDirectory(prefix="kefu-demo-") as tmp:
         target = Path(tmp)
         make_demo_course(root, target, names)
-        api = open_api(target, overrides=_overrides(target))
+        from traitlets.config import Config
+
+        api = open_api(target, overrides=Config(_overrides(target)))
         print(f"演示课程:{target}(结束后自动删除)")
-        print(f"{'作业':<14}{'解答版':>10}{'空白版':>10}{'自动评分满分':>14}  结论")
+        released = []
         for name in names:
             result = api.generate_assignment(name, force=True, create=True)
             if not result["success"]:
@@ -62,12 +60,20 @@ def main(*, course: str | None = None, assignments=()) -> int:
             submit(target, name, "demo_solution", target / "source" / name)
             submit_key(target / "source" / name, target / "submitted" / "demo_solution" / name)
             submit(target, name, "demo_blank", target / "release" / name)
-            failures = grade_students(api, name, ["demo_solution", "demo_blank"])
+            released.append(name)
+        tasks = [(name, student) for name in released for student in ("demo_solution", "demo_blank")]
+        outcomes = {(o.assignment, o.student): o for o in grade(target, tasks, overrides=_overrides(target))}
+        print(f"{'作业':<14}{'解答版':>10}{'空白版':>10}{'自动评分满分':>14}  结论")
+        for name in released:
             rows = {r.student: r for r in submission_scores(api, name)}
             sol, blank = rows.get("demo_solution"), rows.get("demo_blank")
-            good = not failures and sol and blank and sol.auto_score == sol.auto_max and blank.auto_score == 0
+            graded = all(outcomes[(name, s)].status in ("ok", "errors") for s in ("demo_solution", "demo_blank"))
+            good = graded and sol and blank and sol.auto_score == sol.auto_max and blank.auto_score == 0
             ok = ok and bool(good)
             if sol and blank:
                 print(f"{name:<14}{sol.auto_score:>10g}{blank.auto_score:>10g}{sol.auto_max:>14g}  "
                       + ("✓ 正常" if good else "✗ 异常:解答版应得满分、空白版应得 0 分"))
+            for student in ("demo_solution", "demo_blank"):
+                for problem in outcomes[(name, student)].problems:
+                    print(f"    {student}:{problem}")
     return 0 if ok else 1

@@ -20,6 +20,7 @@ says so loudly.
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
 import shutil
@@ -294,7 +295,9 @@ def shared_sandbox(limits: Limits | None = None, *, require: bool = True) -> San
     """The sandbox of this process (one per grading worker), started on first use."""
     global _shared
     if _shared is None or (limits is not None and _shared.limits != limits) or _shared.require != require:
-        if _shared is not None:
+        if _shared is None:
+            atexit.register(lambda: _shared and _shared.stop())
+        else:
             _shared.stop()
         _shared = Sandbox(limits, require=require)
     return _shared
