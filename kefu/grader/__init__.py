@@ -1,0 +1,1 @@
+"""Grading a cohort: preflight checks and the parallel batch."""
