@@ -1,0 +1,139 @@
+"""The grading sandbox and the plain-data codec, tested directly (the corpus tests them through nbgrader)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kefu.sandbox.codec import CodecError, Decoder, Encoder
+from kefu.sandbox.launcher import Limits, Sandbox, bwrap_path
+from kefu.sandbox.protocol import receive, send
+from kefu.sandbox.remote import LearnerConnection, LearnerObject
+
+from conftest import ROOT
+
+
+def roundtrip(value):
+    handles = []
+    data = json.loads(json.dumps(Encoder(lambda v: handles.append(v) or len(handles)).encode(value)))
+    return Decoder(lambda ident, label: ("handle", ident, label)).decode(data)
+
+
+def test_frames_and_scalars_come_back_with_the_same_dtypes():
+    frame = pd.DataFrame({"i": [1, 2, 3], "f": [1.5, np.nan, -0.0], "s": ["a", None, "中文"],
+                          "t": pd.to_datetime(["2026-01-01 08:00", None, "2026-03-01 09:30"]),
+                          "n": pd.array([1, None, 3], dtype="Int64"), "c": pd.Categorical(["x", "y", "x"]),
+                          "z": pd.to_datetime(["2026-01-01", "2026-01-02", None]).tz_localize("Asia/Shanghai")},
+                         index=pd.Index([10, 20, 30], name="k"))
+    back = roundtrip(frame)
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert type(roundtrip(np.float64(0.1))) is np.float64
+    assert roundtrip(pd.Timestamp("2026-10-20 20:00")) == pd.Timestamp("2026-10-20 20:00")
+    assert roundtrip({"a": [1, (2, 3)], 4: {5}}) == {"a": [1, (2, 3)], 4: {5}}
+
+
+def test_lying_objects_never_cross_as_data():
+    class Always(str):
+        def __eq__(self, other):
+            return True
+
+    class Frame(pd.DataFrame):
+        def equals(self, other):
+            return True
+
+    assert roundtrip(Always("A"))[0] == "handle"
+    assert roundtrip(Frame({"a": [1]}))[0] == "handle"
+    assert roundtrip([Always("A")])[0][0] == "handle"
+
+
+@pytest.mark.parametrize("data", [
+    {"nd": {"dtype": "O", "shape": [1], "items": [{"x": 1}]}},  # unknown tag inside
+    {"nd": {"dtype": "V8", "shape": [1], "raw": "AAAAAAAAAAA="}},  # void dtype is not plain data
+    {"nd": {"dtype": "<f8", "shape": [3], "raw": "AAAAAAAAAAA="}},  # size does not match the shape
+    {"i": 5},  # wrong field type
+    {"pickle": "gASV"},  # no such tag: nothing is ever unpickled
+])
+def test_decoder_rejects_anything_but_plain_data(data):
+    with pytest.raises(CodecError):
+        Decoder().decode(data)
+
+
+needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (bwrap) is not installed")
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    box = Sandbox(Limits(cell_seconds=5, notebook_seconds=20, processes=32))
+    yield box
+    box.stop()
+
+
+def run(sock, code, timeout=10):
+    send(sock, {"op": "run", "code": code})
+    return receive(sock, timeout=timeout)
+
+
+def text(reply):
+    return "".join(o.get("text", "") for o in reply["outputs"] if o["output_type"] == "stream")
+
+
+@needs_bwrap
+def test_learner_process_sees_only_what_it_needs(sandbox):
+    sock = sandbox.spawn()
+    try:
+        reply = run(sock, "import os, socket\n"
+                          f"print(os.path.exists({str(ROOT / 'source')!r}), os.path.exists({str(ROOT / 'gradebook.db')!r}))\n"
+                          "print(os.getuid() != 0)\n"
+                          "s = socket.socket()\n"
+                          "s.settimeout(2)\n"
+                          "try:\n    s.connect(('1.1.1.1', 80)); print('net')\nexcept OSError:\n    print('no net')\n"
+                          f"try:\n    open({str(ROOT / 'kefu' / 'x')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)\n")
+        assert text(reply).split() == ["False", "False", "True", "no", "net", "30"]  # 30: read-only file system
+    finally:
+        sock.close()
+        sandbox.reap()
+
+
+@needs_bwrap
+def test_nothing_survives_into_the_next_learner(sandbox):
+    sock = sandbox.spawn()
+    run(sock, "import os, subprocess\n"
+              "open('/tmp/secret', 'w').write('x')\n"
+              "subprocess.Popen(['sleep', '300'], start_new_session=True)\n")
+    sock.close()
+    sandbox.reap()
+    sock = sandbox.spawn()
+    try:
+        reply = run(sock, "import os\n"
+                          "print(os.path.exists('/tmp/secret'))\n"
+                          "print(sum(1 for p in os.listdir('/proc') if p.isdigit()))\n")
+        exists, processes = text(reply).split()
+        assert exists == "False"
+        assert int(processes) <= 3  # the namespace's init, the zygote and this learner process
+    finally:
+        sock.close()
+        sandbox.reap()
+
+
+@needs_bwrap
+def test_a_learner_function_runs_in_the_sandbox_and_returns_plain_data(sandbox):
+    sock = sandbox.spawn()
+    conn = LearnerConnection(sock, message_limit=1 << 20)
+    try:
+        run(sock, "def f(df):\n    print('hi')\n    return df.assign(b=df.a * 2)\nclass Liar(str):\n"
+                  "    def __eq__(self, o): return True\nanswer = Liar('B')\n")
+        conn.deadline = time.monotonic() + 10
+        reply = conn.request({"op": "export", "names": ["f", "answer"]})
+        decoder = conn.decoder()
+        f, answer = decoder.decode(reply["values"]["f"]), decoder.decode(reply["values"]["answer"])
+        assert isinstance(f, LearnerObject) and isinstance(answer, LearnerObject)
+        assert answer != "A" and not isinstance(answer, str)
+        result = f(pd.DataFrame({"a": [1, 2]}))
+        pd.testing.assert_frame_equal(result, pd.DataFrame({"a": [1, 2], "b": [2, 4]}))
+    finally:
+        conn.close()
+        sandbox.reap()
