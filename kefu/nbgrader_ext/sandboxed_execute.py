@@ -32,6 +32,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     processes = Integer(64, help="Processes the learner's code may have at once.").tag(config=True)
     output_chars = Integer(1_000_000, help="Characters of output kept per cell.").tag(config=True)
     require_sandbox = Bool(True, help="Refuse to grade when bubblewrap is missing.").tag(config=True)
+    warm_up = Bool(True, help="Run the assignment's release notebook once in the zygote before forking.").tag(
+        config=True)
 
     def limits(self) -> Limits:
         mib = 1024 ** 2
@@ -39,13 +41,30 @@ class SandboxedExecute(NbGraderPreprocessor):
                       memory_bytes=self.memory_mb * mib, tmp_bytes=self.tmp_mb * mib, file_bytes=self.file_mb * mib,
                       processes=self.processes, output_chars=self.output_chars)
 
+    @staticmethod
+    def _warm_up(sandbox, folder: Path, assignment: str, notebook: str) -> None:
+        """Warm the zygote with the public release version (autograded/<student>/<a>/ → release/<a>/)."""
+        import nbformat
+
+        course = folder.resolve().parents[2] if len(folder.resolve().parents) > 2 else None
+        release = course / "release" / assignment / f"{notebook}.ipynb" if course else None
+        if release is None or not release.is_file() or f"{assignment}/{notebook}" in sandbox.warmed:
+            return
+        try:
+            cells = [c.source for c in nbformat.read(str(release), as_version=4).cells if c.cell_type == "code"]
+        except Exception:  # noqa: BLE001 - an unreadable release only means no warm-up
+            return
+        sandbox.warm_up(f"{assignment}/{notebook}", cells)
+
     def preprocess(self, nb, resources):
         sandbox = shared_sandbox(self.limits(), require=self.require_sandbox)
         for warning in sandbox.protection.warnings:
             self.log.warning(warning)
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        report = SubmissionRun(nb, folder, sandbox, trusted_shell()).run()
         info = resources.get("nbgrader", {})
+        if self.warm_up:
+            self._warm_up(sandbox, folder, info.get("assignment", ""), info.get("notebook", ""))
+        report = SubmissionRun(nb, folder, sandbox, trusted_shell()).run()
         REPORTS[(info.get("assignment", ""), info.get("student", ""), info.get("notebook", ""))] = report
         for problem in report.problems:
             self.log.warning("%s / %s:%s", info.get("student", "?"), info.get("notebook", "?"), problem)

@@ -240,7 +240,7 @@ class SubmissionRun:
     def run(self) -> RunReport:
         started = time.monotonic()
         self.notebook_deadline = started + self.limits.notebook_seconds
-        self.shell.reset(new_session=False)
+        self._fresh_namespace()
         previous = os.getcwd()
         os.chdir(self.folder)
         try:
@@ -271,6 +271,13 @@ class SubmissionRun:
             os.chdir(previous)
             self._finish()
         return self.report
+
+    def _fresh_namespace(self) -> None:
+        """An empty namespace for this submission's tests (IPython's reset() also runs a slow gc.collect)."""
+        self.shell.user_ns.clear()
+        self.shell.user_ns_hidden.clear()
+        self.shell.init_user_ns()
+        self.shell.execution_count = 1
 
     def _finish(self) -> None:
         if self.conn is not None and not self.conn.ended:

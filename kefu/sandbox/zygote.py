@@ -108,6 +108,25 @@ def _state(pid: str) -> str | None:
         return None
 
 
+def _warm_up(shell, cells: list) -> None:
+    """Run an assignment's public release code once, so every fork starts with its lazy imports done.
+
+    Only the student version's cells (instructor code, no answers) ever run here, never a submission.
+    Their namespace is dropped afterwards; modules and caches they loaded stay warm for the forks.
+    """
+    WORK.mkdir(parents=True, exist_ok=True)
+    previous = os.getcwd()
+    os.chdir(WORK)
+    try:
+        for code in cells:
+            if isinstance(code, str):
+                shell.run(code, limit=10_000)
+    finally:
+        os.chdir(previous)
+    shell.reset(new_session=False)
+    _wipe()
+
+
 def _exit_status(status: int) -> dict:
     if os.WIFSIGNALED(status):
         return {"signal": os.WTERMSIG(status)}
@@ -181,6 +200,9 @@ def main(argv=None) -> int:
         elif op == "reap" and child is not None:
             send(control, {"exit": _reap(child, own_namespace)})
             child = None
+        elif op == "warmup" and child is None:
+            _warm_up(shell, request.get("cells") or [])
+            send(control, {"warm": True})
         elif op == "quit":
             return 0
         else:
