@@ -16,6 +16,7 @@ so no two workers race to create the same row.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -83,8 +84,20 @@ def _notebook_names(root: Path, assignment: str) -> list[str]:
     return sorted(p.stem for p in (root / "source" / assignment).glob("*.ipynb"))
 
 
+_one_at_a_time = threading.Lock()
+
+
 def grade_submission(root: str, assignment: str, student: str, overrides: dict | None = None) -> dict:
-    """Grade one submission (runs in a worker); a plain dict so any executor can return it."""
+    """Grade one submission (runs in a worker); a plain dict so any executor can return it.
+
+    A process grades one submission at a time, even on a Dask worker with several threads: the
+    sandbox, the grader's test shell and the working directory belong to the process.
+    """
+    with _one_at_a_time:
+        return _grade_submission(root, assignment, student, overrides)
+
+
+def _grade_submission(root: str, assignment: str, student: str, overrides: dict | None) -> dict:
     from ..course.gradebook import submission_scores
     from ..course.messages import describe_failure
     from ..nbgrader_ext.sandboxed_execute import REPORTS
