@@ -137,3 +137,32 @@ def test_a_learner_function_runs_in_the_sandbox_and_returns_plain_data(sandbox):
     finally:
         conn.close()
         sandbox.reap()
+
+
+@pytest.mark.slow
+def test_without_bubblewrap_grading_refuses_unless_told_and_then_says_so(tmp_path, monkeypatch, capsys):
+    """No bwrap on PATH: kefu autograde stops with the install command; --no-sandbox grades and warns."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from kefu.commands import autograde, release
+    from kefu.course.gradebook import submission_scores
+    from kefu.course.nbgrader_api import open_api
+
+    from conftest import copy_course
+    from notebook_tools import submit_cohort
+
+    course = copy_course(tmp_path / "course", ["m01_role"])
+    assert release.main(course=str(course), assignments=["m01_role"]) == 0
+    submit_cohort(course, "m01_role")
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # the environment's bin/ only: no bwrap
+    assert bwrap_path() is None
+    assert autograde.main(course=str(course), assignments=["m01_role"]) == 2
+    err = capsys.readouterr().err
+    assert "没有找到 bubblewrap" in err and "apt-get install bubblewrap" in err and "--no-sandbox" in err
+    assert autograde.main(course=str(course), assignments=["m01_role"], no_sandbox=True, jobs=2) == 0
+    assert "学员代码不在沙箱中运行" in capsys.readouterr().err
+    scores = {r.student: r.auto_score for r in submission_scores(open_api(course), "m01_role")}
+    assert scores["alice"] == 23 and scores["bob"] == 0 and 0 < scores["carol"] < 23
+    assert os.environ["PATH"] == str(Path(sys.executable).parent)
