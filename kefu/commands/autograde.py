@@ -33,6 +33,14 @@ def _assignments_with_submissions(root: Path) -> list[str]:
     return sorted(found & {p.name for p in (root / "source").iterdir() if p.is_dir()})
 
 
+def _course_limits(root: Path):
+    """The sandbox limits the course's nbgrader_config.py sets (for the summary's protection line)."""
+    from ..course.nbgrader_api import load_config
+    from ..nbgrader_ext.sandboxed_execute import SandboxedExecute
+
+    return SandboxedExecute(config=load_config(root)).limits()
+
+
 def print_summary(outcomes: list[Outcome], protection_lines=()) -> None:
     print(f"\n{'作业':<20}{'学员':<16}{'得分':>12}  状态")
     for o in outcomes:
@@ -62,7 +70,7 @@ def main(*, course: str | None = None, assignments=(), students=(), jobs: int | 
               "或把学员的作业放到 submitted/<学员>/<作业>/。")
         return 1
     overrides = {"SandboxedExecute": {"require_sandbox": False}} if no_sandbox else None
-    protection = Sandbox(require=not no_sandbox).protection
+    protection = Sandbox(_course_limits(root), require=not no_sandbox).protection
     for warning in protection.warnings:
         print(warning, file=sys.stderr)
     if not protection.sandboxed and not no_sandbox:
