@@ -72,11 +72,12 @@ def test_autograde_batch_survives_a_broken_submission(course, capsys):
     (bad / "m01_role.ipynb").write_text("{ broken", encoding="utf-8")
     code, out, _ = run(capsys, "autograde", "m01_role")
     assert code == 1
-    assert "提交的笔记本文件已损坏,不是有效的 JSON" in out
-    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("good", "bad"))}
+    rows = {line.split()[1]: line.split() for line in out.splitlines() if line.startswith("m01_role ")}
     # "good" copied source/ whole, key file included: nbgrader ignores *.key.json, so the widget item earns 0
-    assert lines["good"][1:4] == ["21/23", "21/28", "待人工评分"]
-    assert lines["bad"][-1] == "失败"
+    assert rows["good"][2:] == ["21/28", "有单元格出错(待人工评分)"]
+    assert rows["bad"][2:] == ["0", "笔记本损坏"]
+    assert "m01_role.ipynb 已损坏:第 1 行不是有效的 JSON" in out
+    assert "共 2 份作业;1 份正常评分,1 份需要讲师查看。" in out
     code, out, _ = run(capsys, "scores", "m01_role", "--csv")
     assert code == 0
     assert "good,21.0,23.0,21.0,28.0,True" in out.splitlines()
