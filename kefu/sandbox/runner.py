@@ -220,10 +220,16 @@ class SubmissionRun:
         elif wanted:
             for name in wanted:
                 namespace.pop(name, None)
+        ended_before = self.conn.ended if self.conn is not None else "closed"
         if self.conn is not None:
             self.conn.deadline = self._deadline()
+        before = {name: id(value) for name, value in namespace.items()}
         outputs, _error = self.shell.run(cell.source, limit=self.limits.output_chars)
-        if self.conn is not None and self.conn.ended == "timeout" and not any(
+        # What the test itself defined (helpers, expected frames) stays the grader's: a later test that
+        # reads it must never get a learner's value of the same name instead.
+        self.trusted_names |= {name for name, value in namespace.items()
+                               if not name.startswith("_i") and before.get(name) != id(value)}
+        if self.conn is not None and ended_before is None and self.conn.ended == "timeout" and not any(
                 o.get("output_type") == "error" for o in outputs):
             outputs.append(_error_output("CellTimeoutError", "学员函数运行超时,本题不得分"))
         if self.conn is not None and self.conn.ended and not self.gone_reported:
