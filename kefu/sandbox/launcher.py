@@ -141,12 +141,13 @@ def _rlimits(limits: Limits, processes: int):
 
 
 def _processes_of_this_user() -> int:
+    """Tasks (processes and threads: what RLIMIT_NPROC counts) the current user runs now."""
     uid = os.getuid()
     count = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             if os.stat(f"/proc/{pid}").st_uid == uid:
-                count += 1
+                count += len(os.listdir(f"/proc/{pid}/task"))
         except OSError:
             pass
     return count
