@@ -311,5 +311,13 @@ def trusted_shell() -> CapturingShell:
     """The grader's own shell for test cells (one per grading process)."""
     global _trusted_shell
     if _trusted_shell is None:
-        _trusted_shell = CapturingShell.instance()
+        import sys
+        import types
+
+        # IPython registers its user module in sys.modules under that module's name; a name of our own
+        # keeps the grading process's real __main__ (multiprocessing and Dask need it to start workers).
+        main = sys.modules.get("__main__")
+        _trusted_shell = CapturingShell.instance(user_module=types.ModuleType("__kefu_tests__"))
+        if main is not None:
+            sys.modules["__main__"] = main
     return _trusted_shell
