@@ -166,3 +166,29 @@ def test_without_bubblewrap_grading_refuses_unless_told_and_then_says_so(tmp_pat
     scores = {r.student: r.auto_score for r in submission_scores(open_api(course), "m01_role")}
     assert scores["alice"] == 23 and scores["bob"] == 0 and 0 < scores["carol"] < 23
     assert os.environ["PATH"] == str(Path(sys.executable).parent)
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_autograde_refuses_a_submission_with_symbolic_links(tmp_path):
+    """nbgrader copies a link's target with the grader's rights; the sandboxed step removes the copies and refuses."""
+    import os
+    import shutil
+
+    from kefu.commands import release
+    from kefu.course.messages import describe_failure
+    from kefu.course.nbgrader_api import open_api
+
+    from conftest import copy_course
+
+    course = copy_course(tmp_path / "course", ["m01_role"])
+    assert release.main(course=str(course), assignments=["m01_role"]) == 0
+    folder = course / "submitted" / "mallory" / "m01_role"
+    shutil.copytree(course / "release" / "m01_role", folder)
+    os.symlink(course / "source" / "m01_role" / "kefu-answers.key.json", folder / "kefu-answers.json")
+    os.symlink(course / "source" / "m01_role" / "m01_role.ipynb", folder / "notes.txt")
+    result = open_api(course).autograde("m01_role", "mallory", force=True, create=True)
+    assert not result["success"]
+    message = describe_failure(result)
+    assert message.startswith("提交中有符号链接 kefu-answers.json、notes.txt")
+    graded = course / "autograded" / "mallory" / "m01_role"
+    assert not (graded / "kefu-answers.json").exists() and not (graded / "notes.txt").exists()

@@ -71,7 +71,7 @@ def describe_warnings(result: dict) -> list[str]:
 def describe_failure(result: dict) -> str:
     """One paragraph for a failed ``{success, error, log}`` result of NbGraderAPI."""
     blob = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    sandbox = re.search(r"SandboxUnavailable: (.+)", blob)
+    sandbox = re.search(r"(?:SandboxUnavailable|SubmissionRefused): (.+)", blob)
     if sandbox:  # our own Chinese sentence, raised inside nbgrader's pipeline
         return sandbox.group(1).strip()
     reasons = explain(blob)

@@ -17,6 +17,10 @@ from traitlets import Bool, Float, Integer
 from ..sandbox.launcher import Limits, shared_sandbox
 from ..sandbox.runner import RunReport, SubmissionRun, trusted_shell
 
+class SubmissionRefused(Exception):
+    """The submission cannot be graded safely; the message (Chinese) says why and what to do."""
+
+
 # The last run's report per (assignment, student, notebook), read by kefu autograde in the same process.
 REPORTS: dict[tuple[str, str, str], RunReport] = {}
 
@@ -56,12 +60,40 @@ class SandboxedExecute(NbGraderPreprocessor):
             return
         sandbox.warm_up(f"{assignment}/{notebook}", cells)
 
+    def _refuse_linked_files(self, folder: Path, info: dict) -> None:
+        """A symbolic link in the submission: nbgrader has copied its target here with our rights. Undo, refuse.
+
+        ``kefu autograde`` refuses such submissions before nbgrader runs; this covers ``nbgrader autograde``
+        and the formgrader, and keeps the copies out of the sandbox, the hidden tests and the feedback.
+        """
+        from nbgrader.coursedir import CourseDirectory
+
+        from ..grader.preflight import _links_message, symbolic_links
+
+        coursedir = CourseDirectory(config=self.config)
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, info.get("student", ""),
+                                               info.get("assignment", "")))
+        links = symbolic_links(submitted)
+        if not links:
+            return
+        import shutil
+
+        whole_folder = any(name.endswith("/") for name in links)  # the submission folder itself is a link
+        copies = list(folder.iterdir()) if whole_folder else [folder / name for name in links]
+        for copy in copies:
+            if copy.is_dir() and not copy.is_symlink():
+                shutil.rmtree(copy, ignore_errors=True)
+            elif copy.exists() or copy.is_symlink():
+                copy.unlink()
+        raise SubmissionRefused(_links_message(links))
+
     def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        self._refuse_linked_files(folder, info)
         sandbox = shared_sandbox(self.limits(), require=self.require_sandbox)
         for warning in sandbox.protection.warnings:
             self.log.warning(warning)
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
-        info = resources.get("nbgrader", {})
         if self.warm_up:
             self._warm_up(sandbox, folder, info.get("assignment", ""), info.get("notebook", ""))
         report = SubmissionRun(nb, folder, sandbox, trusted_shell()).run()

@@ -28,6 +28,7 @@ from pathlib import Path
 from .launcher import Limits, Sandbox
 from .remote import LearnerConnection, LearnerProcessGone
 from .shell import CapturingShell
+from .zygote import BROKE_ITSELF
 
 FILE_LIMIT = 8 * 1024 * 1024
 MESSAGE_LIMIT = 64 * 1024 * 1024
@@ -115,6 +116,8 @@ def describe_exit(status: dict, limits: Limits) -> tuple[str, str]:
             return "limit", f"写入的文件超过 {limits.file_bytes // 1024 ** 2} MiB,学员进程被终止({name})"
         return "died", f"学员进程被信号 {name} 终止(可能是学员代码自己结束了进程,或内存耗尽)"
     code = status.get("code")
+    if code == BROKE_ITSELF:
+        return "died", "学员代码破坏了学员进程自身的运行环境(例如改写了内置函数),进程无法继续"
     return "died", f"学员进程退出了(退出码 {code};例如调用了 os._exit())"
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from .protocol import ChannelClosed, receive, send
 
 PR_SET_DUMPABLE = 4
+BROKE_ITSELF = 70  # exit code of a learner process whose request loop the learner's code broke
 WORK = Path(os.environ.get("KEFU_SANDBOX_WORK", "/tmp/work"))
 
 
@@ -146,6 +147,8 @@ def _spawn(control: socket.socket, shell, cpu_seconds: int) -> int:
             from .child import run_child
 
             run_child(theirs, shell)
+        except BaseException:  # the learner broke the machinery of its own process (e.g. patched builtins)
+            os._exit(BROKE_ITSELF)
         finally:
             os._exit(0)
     theirs.close()
