@@ -140,15 +140,42 @@ def check_notebook(path: Path, *, max_bytes: int) -> tuple[str, str] | None:
     return None
 
 
+def symbolic_links(folder: Path) -> list[str]:
+    """Symbolic links in or above the submission (relative names, or the folder itself).
+
+    nbgrader copies a submission's files with ``shutil.copy``, which follows a
+    link: a link to ``source/``, the gradebook, the answer key or another
+    student's work would be read with the grader's rights, copied into
+    ``autograded/`` and handed to the learner's code and to the hidden tests.
+    """
+    found = [f"{p.name}/" for p in (folder, folder.parent) if p.is_symlink()]
+    if found or not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            found.append(str(path.relative_to(folder)))
+    return found
+
+
+def _links_message(links: list[str]) -> str:
+    listed = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
+    return (f"提交中有符号链接 {listed}:评分时会读到链接指向的文件(可能是 source/、成绩簿或其他学员的作业),"
+            "为安全起见这份作业没有评分。请删除这些链接(换成普通文件)后重新评分。")
+
+
 def check_submission(folder: Path, notebook_names: list[str], *,
                      max_bytes: int = 20 * 1024 ** 2) -> list[tuple[str, str, str]]:
     """(notebook, status, message) for each expected notebook that cannot be graded.
 
     ``status`` is ``missing`` (no such file) or ``invalid`` (empty, too large,
-    not UTF-8, not JSON, not an nbformat 4 notebook). Notebooks that can be
+    not UTF-8, not JSON, not an nbformat 4 notebook, or a submission holding a
+    symbolic link, which blocks every notebook of it). Notebooks that can be
     graded are not listed.
     """
     folder = Path(folder)
+    links = symbolic_links(folder)
+    if links:
+        return [(name, "invalid", _links_message(links)) for name in notebook_names]
     problems = []
     for name in notebook_names:
         path = folder / f"{name}.ipynb"
