@@ -50,3 +50,15 @@ def test_hidden_tests_missing_from_a_release_copy_are_not_an_edit():
     assert describe_warnings({"success": True, "log": log}) == []
     log = "[WARNING] Attribute 'cell_type' for cell m01_q1_test has changed! (should be: code, got: markdown)"
     assert describe_warnings({"success": True, "log": log}) == ["学员改动了只读单元格或测试单元格;评分时已换回原始版本。"]
+
+
+def test_edited_grading_metadata_is_named_without_contradictions():
+    """nbgrader refuses a notebook whose grade cells' metadata changed: one clear sentence, no 'restored'."""
+    from kefu.course.messages import describe_failure
+
+    log = ('File ".../nbgrader/preprocessors/overwritecells.py", line 40, in preprocess_cell\n'
+           "nbgrader.api.MissingEntry\n[ERROR] There was an error processing assignment\n"
+           "Attribute 'points' for cell m02_q1_test has changed! (should be: 2.0, got: 20.0)")
+    text = describe_failure({"success": False, "error": "NbGraderException: see above", "log": log})
+    assert "nbgrader 元数据" in text and "没有评分" in text
+    assert "换回原始版本" not in text and "kefu release" not in text

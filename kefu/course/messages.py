@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+# nbgrader refuses a submission whose grade cells' metadata no longer matches the gradebook; which step
+# notices depends on the edit (a removed grade_id, a duplicated or new grade cell, an old metadata format).
+METADATA_TAMPERED = (r"nbgrader metadata may be corrupted|old version\s+of the nbgrader metadata format"
+                     r"|preprocessors/deduplicateids\.py|preprocessors/overwritecells\.py")
+
 # (pattern in nbgrader's error or log, explanation). First match wins; order matters:
 # specific causes before the generic ones.
 KNOWN = [
@@ -14,6 +19,9 @@ KNOWN = [
      "有单元格运行超时(可能是死循环或长时间等待),该单元格记 0 分。"),
     (r"DeadKernelError|Kernel died|kernel died",
      "笔记本运行时内核意外退出(代码里可能调用了 sys.exit() / os._exit() 或耗尽了内存)。"),
+    (METADATA_TAMPERED,
+     "学员改动了评分单元格的 nbgrader 元数据(题号、分值、单元格类型,或复制、新增了评分单元格),"
+     "nbgrader 无法与成绩簿核对,这份作业没有评分。请让学员重新获取学生版,把答案抄进未改动的笔记本后重新提交。"),
     (r"NotJSONError|JSONDecodeError|Notebook does not appear to be JSON",
      "提交的笔记本文件已损坏,不是有效的 JSON。请让学员重新保存并提交。"),
     (r"UnicodeDecodeError", "笔记本文件不是 UTF-8 编码,无法读取。"),
@@ -74,6 +82,8 @@ def describe_failure(result: dict) -> str:
     sandbox = re.search(r"(?:SandboxUnavailable|SubmissionRefused): (.+)", blob)
     if sandbox:  # our own Chinese sentence, raised inside nbgrader's pipeline
         return sandbox.group(1).strip()
+    if re.search(METADATA_TAMPERED, blob):  # the whole story: nothing was graded, nothing restored
+        return next(message for pattern, message in KNOWN if pattern == METADATA_TAMPERED)
     reasons = explain(blob)
     detail = last_error_line(result.get("log")) or last_error_line(result.get("error"))
     if _GENERIC in detail:
