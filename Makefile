@@ -49,3 +49,26 @@ test: install
 
 clean-generated:
 	rm -rf submitted autograded/*/ feedback gradebook.db .nbgrader.log exchange
+
+# ---- Shared course server (JupyterHub + nbgrader + Postgres), see docs/DEPLOY.md. Run as root. ----------
+# make hub-up [ROSTER=名单.csv]   install what is missing, start database + hub (+ import the roster)
+# make hub-down                   stop hub, proxy, servers and database; nothing is deleted
+# make hub-roster ROSTER=名单.csv  create the accounts of a roster (passwords: root-only file)
+# make hub-course CMD="…"         run a course command as the grader, e.g. CMD="kefu autograde m01_role"
+# make hub-install                only install (Debian packages, /opt/kefu-hub/venv, the proxy)
+.PHONY: hub-install hub-up hub-down hub-roster hub-course
+
+hub-install:
+	bash deploy/install.sh
+
+hub-up:
+	bash deploy/hub-up.sh $(ROSTER)
+
+hub-down:
+	bash deploy/hub-down.sh
+
+hub-roster:
+	bash deploy/import-roster.sh "$(ROSTER)"
+
+hub-course:
+	bash deploy/course-command.sh $(CMD)
