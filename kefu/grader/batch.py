@@ -191,7 +191,7 @@ def grade(root: Path, tasks: list[tuple[str, str]], *, jobs: int | None = None, 
     root = Path(root)
     prepare_gradebook(root, sorted({a for a, _ in tasks}), [s for _, s in tasks], overrides)
     outcomes = []
-    with _executor(root, jobs, scheduler, overrides) as executor:
+    with _executor(root, jobs, scheduler, overrides, len(tasks)) as executor:
         futures = {executor.submit(grade_submission, str(root), a, s, overrides): (a, s) for a, s in tasks}
         for future in as_completed(futures):
             assignment, student = futures[future]
@@ -223,11 +223,11 @@ class _DaskExecutor:
         self.client.close()
 
 
-def _executor(root: Path, jobs: int | None, scheduler: str | None, overrides):
+def _executor(root: Path, jobs: int | None, scheduler: str | None, overrides, tasks: int):
     if scheduler:
         return _DaskExecutor(scheduler, root, overrides)
     import multiprocessing
 
-    workers = max(1, jobs or os.cpu_count() or 1)
+    workers = max(1, min(jobs or os.cpu_count() or 1, tasks))  # a worker costs a start-up; never start idle ones
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm_worker, initargs=(str(root), overrides))
