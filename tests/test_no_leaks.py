@@ -23,10 +23,7 @@ from conftest import ASSIGNMENTS, ROOT
 
 # Leaks this scan found in course content, left to the authors of source/ and data/: each is
 # reported by test_known_content_leaks_are_gone until it is fixed, then remove it here.
-KNOWN = {
-    ("data/promotion_rules.yaml", "m05_q2"):
-        "stacking.order is the expected order of m05 q2; the graded notebook loads it as rules['order']",
-}
+KNOWN = {}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +88,6 @@ def test_public_files_hold_no_secret(leaks):
     assert unexpected == [], "answers of graded items found in files learners can open:\n" + _report(unexpected)
 
 
-@pytest.mark.xfail(strict=True, reason="known content leaks (KNOWN): fix source/ or data/, then empty KNOWN")
 def test_known_content_leaks_are_gone(leaks):
     """Are the content leaks found earlier (KNOWN) fixed?"""
     known = [leak for leak in leaks if (leak.path, leak.item) in KNOWN]
@@ -181,7 +177,6 @@ def test_number_twins_do_not_share_a_graded_answer(sources):
     assert same == []
 
 
-@pytest.mark.xfail(strict=True, reason="in every choice item the correct option is the longest: rebalance the options")
 def test_correct_option_is_not_the_giveaway_longest(sources):
     """Is the correct option the strictly longest one in at most half of the choice items (a chance rate is 1 in 4)?"""
     longest = []
@@ -220,12 +215,12 @@ def test_the_scanner_reports_planted_leaks(planted, secrets, sources):
     _add_cell(release, nbformat.v4.new_markdown_cell(
         'Hint: `kefu.grading.score_labels(q1_stages, ["售中", "售后", "售前", "售后", "售中", "售前"], 6)`'))
     _add_cell(practice, nbformat.v4.new_markdown_cell(
-        '    q2_flow = ["搜索浏览", "咨询比较",   "下单付款", "物流配送", "确认收货评价"]'))
+        '    q2_flow = ["丙", "戊",   "丁", "甲", "乙"]'))
     _add_cell(practice, nbformat.v4.new_code_cell("answer = ('自我控制', '细心', '责任心', '耐心', '同理心')"))
     with (planted / "data/standards.yaml").open("a", encoding="utf-8") as handle:
         handle.write(f"# saved: {_digest('m01_q6', 'C')}\n")
     (planted / "kefu/_steps.py").write_text(
-        "STEPS = ['确认收货评价', '物流配送', '下单付款', '咨询比较', '搜索浏览']\nKEY = {'m01_q6': 'C'}\n",
+        "STEPS = ['乙', '甲', '丁', '戊', '丙']\nKEY = {'m01_q6': 'C'}\n",
         encoding="utf-8")
     shutil.copy(ROOT / "source/m01_role" / KEY_FILE, planted / "practice/m01_role/kefu-answers.json")
 
