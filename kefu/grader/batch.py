@@ -80,8 +80,9 @@ def _api_for(root: str, overrides: dict | None):
     return _apis[key]
 
 
-def _notebook_names(root: Path, assignment: str) -> list[str]:
-    return sorted(p.stem for p in (root / "source" / assignment).glob("*.ipynb"))
+def _notebook_names(api, assignment: str) -> list[str]:
+    source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment))
+    return sorted(p.stem for p in source.glob("*.ipynb"))
 
 
 _one_at_a_time = threading.Lock()
@@ -104,9 +105,9 @@ def _grade_submission(root: str, assignment: str, student: str, overrides: dict 
     from .preflight import check_submission
 
     started = time.monotonic()
-    course = Path(root)
-    folder = course / "submitted" / student / assignment
-    names = _notebook_names(course, assignment)
+    api = _api_for(root, overrides)
+    folder = Path(api.coursedir.format_path(api.coursedir.submitted_directory, student, assignment))
+    names = _notebook_names(api, assignment)
     problems, status = [], "ok"
     blocked = check_submission(folder, names)
     for _name, bad_status, message in blocked:
@@ -115,7 +116,6 @@ def _grade_submission(root: str, assignment: str, student: str, overrides: dict 
     if blocked and len(blocked) == len(names):
         return Outcome(assignment, student, 0.0, None, status, problems,
                        round(time.monotonic() - started, 3)).to_dict()
-    api = _api_for(root, overrides)
     for name in names:
         REPORTS.pop((assignment, student, name), None)
     try:
