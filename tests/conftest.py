@@ -37,3 +37,25 @@ def course(tmp_path, monkeypatch) -> Path:
     target = copy_course(tmp_path / "course")
     monkeypatch.setenv("KEFU_COURSE_ROOT", str(target))
     return target
+
+
+# Playwright's sync API allows one running instance per process, so the browser tests (tests/browser)
+# and the course-server test (tests/hub) share this one chromium. Debian's chromium, never `playwright install`.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def shared_chromium():
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.skip("chromium 未安装:apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+

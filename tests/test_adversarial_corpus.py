@@ -61,11 +61,21 @@ def _parent(pid: int) -> int:
         return 0
 
 
-def _leftover_sandbox_processes() -> list[str]:
-    """Learner/zygote processes still alive after our batch: under this test process, or orphaned.
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
 
-    Other graders on the same machine use the same uid range, so a process counts only when this
-    test process is among its ancestors or when it was reparented to init (escaped its sandbox).
+
+def _leftover_sandbox_processes() -> list[str]:
+    """Learner processes (or anything they started) still alive after our batch.
+
+    A zygote, whose parent is its bubblewrap, may legitimately live on in a grader that is still
+    running (e.g. the JupyterLab server of the browser tests); anything else with a sandbox uid is a
+    leftover. Other graders on the same machine use the same uid range, so a process counts only
+    when this test process is among its ancestors or when it was reparented to init.
     """
     from kefu.sandbox.launcher import UID_BASE
 
@@ -80,6 +90,8 @@ def _leftover_sandbox_processes() -> list[str]:
         while current > 1 and len(chain) < 64:
             current = _parent(current)
             chain.append(current)
+        if chain[:1] != [1] and _command(chain[0]) == "bwrap":  # a zygote of a live grader
+            continue
         if os.getpid() in chain or chain[:1] == [1]:
             found.append(f"{pid} (parents {chain[:4]})")
     return found

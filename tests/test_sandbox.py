@@ -192,3 +192,47 @@ def test_plain_nbgrader_autograde_refuses_a_submission_with_symbolic_links(tmp_p
     assert message.startswith("提交中有符号链接 kefu-answers.json、notes.txt")
     graded = course / "autograded" / "mallory" / "m01_role"
     assert not (graded / "kefu-answers.json").exists() and not (graded / "notes.txt").exists()
+
+
+@pytest.mark.slow
+def test_a_runaway_cell_is_interrupted_and_later_answers_still_count_as_in_stock_nbgrader(tmp_path):
+    """A cell over its time limit gets a KeyboardInterrupt, like nbgrader's interrupt_on_timeout; the run goes on."""
+    import shutil
+
+    import nbformat
+    from traitlets.config import Config
+
+    from kefu.commands import release
+    from kefu.answers import submit_key
+    from kefu.course.gradebook import submission_scores
+    from kefu.course.nbgrader_api import open_api
+    from kefu.grader.batch import grade
+
+    from conftest import copy_course
+    from test_parallel_grading import stock_overrides
+
+    scores = {}
+    for kind in ("kefu", "stock"):
+        course = copy_course(tmp_path / kind, ["m01_role"])
+        config = course / "nbgrader_config.py"
+        config.write_text(config.read_text() + "\nc.SandboxedExecute.cell_timeout = 3\nc.Execute.timeout = 3\n")
+        assert release.main(course=str(course), assignments=["m01_role"]) == 0
+        folder = course / "submitted" / "loopy" / "m01_role"
+        shutil.copytree(course / "source" / "m01_role", folder)
+        submit_key(course / "source" / "m01_role", folder)
+        path = folder / "m01_role.ipynb"
+        nb = nbformat.read(str(path), as_version=4)
+        answer = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "m01_q1_answer")
+        answer.source += "\nwhile True:\n    pass\n"
+        nbformat.write(nb, str(path))
+        if kind == "kefu":
+            (outcome,) = grade(course, [("m01_role", "loopy")], jobs=1)
+            assert outcome.status == "timeout"
+            assert any("已中断(KeyboardInterrupt)" in p and "m01_q1_answer" in p for p in outcome.problems)
+            api = open_api(course)
+        else:
+            api = open_api(course, Config(stock_overrides()))
+            assert api.autograde("m01_role", "loopy", force=True, create=True)["success"]
+        (row,) = submission_scores(api, "m01_role", ["loopy"])
+        scores[kind] = row.auto_score
+    assert scores == {"kefu": 23.0, "stock": 23.0}

@@ -14,8 +14,10 @@ from __future__ import annotations
 import base64
 import io
 import os
+import signal
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from .codec import CodecError, Decoder, Encoder
@@ -32,6 +34,16 @@ class _CappedText(io.StringIO):
         return len(text)
 
 
+@contextmanager
+def _interruptible():
+    """SIGINT raises KeyboardInterrupt while learner code runs; at any other moment it is ignored."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def describe_exception(exc: BaseException) -> dict:
     """Name, message and builtin ancestry of an exception, as plain data."""
     import builtins
@@ -43,6 +55,15 @@ def describe_exception(exc: BaseException) -> dict:
     except Exception:
         message = ""
     return {"ename": type(exc).__name__[:200], "evalue": message, "mro": mro}
+
+
+def _interrupted_reply(op: str) -> dict:
+    error = {"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": ["KeyboardInterrupt"]}
+    if op == "run":
+        return {"ok": True, "outputs": [error], "ename": "KeyboardInterrupt", "count": 0}
+    return {"ok": False, "error": {"ename": "KeyboardInterrupt", "evalue": "",
+                                   "mro": ["KeyboardInterrupt", "BaseException"]},
+            "stdout": "", "stderr": "", "warnings": []}
 
 
 class LearnerProcess:
@@ -81,7 +102,11 @@ class LearnerProcess:
             if handler is None:
                 send(self.sock, {"ok": False, "error": {"ename": "ProtocolError", "evalue": repr(op), "mro": []}})
                 continue
-            send(self.sock, handler(request))
+            try:
+                reply = handler(request)
+            except KeyboardInterrupt:  # the grader's interrupt landed just outside the learner's code
+                reply = _interrupted_reply(op)
+            send(self.sock, reply)
 
     def op_setup(self, request):
         """Write the submission's files (not the notebooks' hidden parts: the grader sends none)."""
@@ -97,7 +122,8 @@ class LearnerProcess:
         return {"ok": True}
 
     def op_run(self, request):
-        outputs, error = self.shell.run(str(request.get("code", "")), limit=int(request.get("limit", 1_000_000)))
+        with _interruptible():
+            outputs, error = self.shell.run(str(request.get("code", "")), limit=int(request.get("limit", 1_000_000)))
         return {"ok": True, "outputs": outputs, "ename": error["ename"] if error else None,
                 "count": self.shell.execution_count - 1}
 
@@ -118,7 +144,7 @@ class LearnerProcess:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _interruptible():
                 warnings.simplefilter("always")
                 try:
                     reply = {"ok": True, "value": self.encode(action())}

@@ -261,6 +261,17 @@ class Sandbox:
                     raise
         raise AssertionError("unreachable")
 
+    def interrupt(self) -> bool:
+        """Send SIGINT to the current learner process (a KeyboardInterrupt, as Jupyter's interrupt button)."""
+        if not self.alive():
+            return False
+        try:
+            send(self.control, {"op": "interrupt"})
+            return bool(receive(self.control, timeout=10).get("interrupted"))
+        except (OSError, ChannelClosed, ChannelTimeout):
+            self.stop()
+            return False
+
     def reap(self) -> dict:
         """Kill what is left of the last learner process; how it ended."""
         if not self.alive():

@@ -30,10 +30,16 @@ class LearnerProcessGone(Exception):
 class LearnerConnection:
     """Requests to one learner's process, each bounded by the current deadline."""
 
-    def __init__(self, sock: socket.socket, *, message_limit: int):
+    def __init__(self, sock: socket.socket, *, message_limit: int, interrupt=None, grace: float = 5.0):
         self.sock = sock
         self.message_limit = message_limit
         self.deadline: float | None = None
+        # At the deadline, first interrupt (KeyboardInterrupt in the learner's code, as a kernel would get)
+        # and wait ``grace`` seconds for the reply; only a process that still does not answer is killed.
+        self.interrupt = interrupt
+        self.interruptible = True
+        self.grace = grace
+        self.interrupts = 0
         self.ended: str | None = None  # why the process can no longer answer: timeout, closed, overflow, garbage
 
     def request(self, message: dict) -> dict:
@@ -42,7 +48,13 @@ class LearnerConnection:
         timeout = None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
         try:
             send(self.sock, message)
-            return receive(self.sock, timeout=timeout, limit=self.message_limit)
+            try:
+                return receive(self.sock, timeout=timeout, limit=self.message_limit)
+            except ChannelTimeout:
+                if self.interrupt is None or not self.interruptible or not self.interrupt():
+                    raise
+                self.interrupts += 1
+                return receive(self.sock, timeout=self.grace, limit=self.message_limit)
         except ChannelTimeout:
             self.ended = "timeout"
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):

@@ -145,7 +145,8 @@ class SubmissionRun:
         return files
 
     def _start(self) -> None:
-        self.conn = LearnerConnection(self.sandbox.spawn(), message_limit=MESSAGE_LIMIT)
+        self.conn = LearnerConnection(self.sandbox.spawn(), message_limit=MESSAGE_LIMIT,
+                                      interrupt=self.sandbox.interrupt)
         self.conn.deadline = time.monotonic() + 30
         self.conn.request({"op": "setup", "files": self._files()})
 
@@ -173,7 +174,16 @@ class SubmissionRun:
         self.report.escalate(status, f"{where}:{sentence};之后的单元格不再运行")
 
     def _deadline(self) -> float:
-        return min(time.monotonic() + self.limits.cell_seconds, self.notebook_deadline)
+        """The current cell's deadline; a cell's own limit interrupts, the notebook's limit kills."""
+        cell = time.monotonic() + self.limits.cell_seconds
+        if self.conn is not None:
+            self.conn.interruptible = cell < self.notebook_deadline
+        return min(cell, self.notebook_deadline)
+
+    def _note_interrupts(self, where: str, before: int) -> None:
+        if self.conn is not None and self.conn.interrupts > before:
+            self.report.escalate("timeout", f"{where}:超过 {self.limits.cell_seconds:g} 秒仍未结束(死循环或等待过久),"
+                                            "已中断(KeyboardInterrupt),本单元格按出错处理,后面的单元格照常运行")
 
     # --- cells -----------------------------------------------------------------------------
     def _run_learner_cell(self, index: int, cell) -> list[dict]:
@@ -181,8 +191,10 @@ class SubmissionRun:
         if self.conn is None or self.conn.ended:
             return [_error_output("DeadKernelError", "学员进程已终止,这个单元格没有运行")]
         self.conn.deadline = self._deadline()
+        interrupts = self.conn.interrupts
         try:
             reply = self.conn.request({"op": "run", "code": cell.source, "limit": self.limits.output_chars})
+            self._note_interrupts(where, interrupts)
         except LearnerProcessGone:
             self._process_gone(where)
             ename = "CellTimeoutError" if self.conn.ended == "timeout" else "DeadKernelError"
@@ -224,6 +236,7 @@ class SubmissionRun:
             for name in wanted:
                 namespace.pop(name, None)
         ended_before = self.conn.ended if self.conn is not None else "closed"
+        interrupts = self.conn.interrupts if self.conn is not None else 0
         if self.conn is not None:
             self.conn.deadline = self._deadline()
         before = {name: id(value) for name, value in namespace.items()}
@@ -235,6 +248,7 @@ class SubmissionRun:
         if self.conn is not None and ended_before is None and self.conn.ended == "timeout" and not any(
                 o.get("output_type") == "error" for o in outputs):
             outputs.append(_error_output("CellTimeoutError", "学员函数运行超时,本题不得分"))
+        self._note_interrupts(where, interrupts)
         if self.conn is not None and self.conn.ended and not self.gone_reported:
             self._process_gone(where)
         return outputs

@@ -141,7 +141,7 @@ def _spawn(control: socket.socket, shell, cpu_seconds: int) -> int:
         try:
             control.close()
             ours.close()
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the learner process takes interrupts only while it runs learner code
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
             from .child import run_child
@@ -203,6 +203,15 @@ def main(argv=None) -> int:
         elif op == "reap" and child is not None:
             send(control, {"exit": _reap(child, own_namespace)})
             child = None
+        elif op == "interrupt":
+            delivered = False
+            if child is not None:
+                try:
+                    os.kill(child, signal.SIGINT)
+                    delivered = True
+                except ProcessLookupError:
+                    pass
+            send(control, {"interrupted": delivered})
         elif op == "warmup" and child is None:
             _warm_up(shell, request.get("cells") or [])
             send(control, {"warm": True})

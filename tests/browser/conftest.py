@@ -37,8 +37,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 ASSIGNMENT = "m01_role"
 INSTALL_HINT = ("没有找到 chromium,浏览器测试已跳过。安装方法(Debian/Ubuntu):"
                 "sudo apt-get install -y chromium fonts-noto-cjk")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_TIMEOUT_S = 90
 
 # User settings of the private lab-settings folder:
@@ -101,18 +99,13 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path, artifacts):
-    """Debian's chromium, headless, through Playwright (never ``playwright install``)."""
-    from playwright.sync_api import expect, sync_playwright
+def browser(chromium_path, artifacts, shared_chromium):
+    """Debian's chromium, headless, through Playwright (the session's one instance, see tests/conftest.py)."""
+    from playwright.sync_api import expect
 
     # expect() retries until its condition holds; 5 s (Playwright's default) is short on a busy CI machine
     expect.set_options(timeout=15_000)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return shared_chromium
 
 
 @pytest.fixture

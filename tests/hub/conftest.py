@@ -183,19 +183,12 @@ def hub_stack(tmp_path_factory):
             shutil.rmtree(base, ignore_errors=True)
 
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
-def hub_browser(hub_stack):
-    """Debian's chromium through Playwright (never ``playwright install``), as in tests/browser."""
-    from playwright.sync_api import expect, sync_playwright
+def hub_browser(hub_stack, shared_chromium):
+    """Debian's chromium through Playwright: the session's one instance (see tests/conftest.py)."""
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return shared_chromium
