@@ -162,6 +162,7 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.warmed: set[str] = set()
+        self.pruned = 0  # processes the learner had started, killed at the last interrupt
         self.protection = self._protection()
 
     def _protection(self) -> Protection:
@@ -262,12 +263,17 @@ class Sandbox:
         raise AssertionError("unreachable")
 
     def interrupt(self) -> bool:
-        """Send SIGINT to the current learner process (a KeyboardInterrupt, as Jupyter's interrupt button)."""
+        """Send SIGINT to the current learner process (a KeyboardInterrupt, as Jupyter's interrupt button).
+
+        Any other process the learner started (a fork bomb, a daemon) is killed at the same moment.
+        """
         if not self.alive():
             return False
         try:
             send(self.control, {"op": "interrupt"})
-            return bool(receive(self.control, timeout=10).get("interrupted"))
+            reply = receive(self.control, timeout=30)
+            self.pruned = int(reply.get("pruned") or 0)
+            return bool(reply.get("interrupted"))
         except (OSError, ChannelClosed, ChannelTimeout):
             self.stop()
             return False

@@ -180,10 +180,16 @@ class SubmissionRun:
             self.conn.interruptible = cell < self.notebook_deadline
         return min(cell, self.notebook_deadline)
 
-    def _note_interrupts(self, where: str, before: int) -> None:
-        if self.conn is not None and self.conn.interrupts > before:
-            self.report.escalate("timeout", f"{where}:超过 {self.limits.cell_seconds:g} 秒仍未结束(死循环或等待过久),"
-                                            "已中断(KeyboardInterrupt),本单元格按出错处理,后面的单元格照常运行")
+    def _note_interrupts(self, where: str, before: int) -> bool:
+        """Report an interrupt during this cell; True when there was one."""
+        if self.conn is None or self.conn.interrupts <= before:
+            return False
+        self.report.escalate("timeout", f"{where}:超过 {self.limits.cell_seconds:g} 秒仍未结束(死循环或等待过久),"
+                                        "已中断(KeyboardInterrupt),本单元格按出错处理,后面的单元格照常运行")
+        if self.sandbox.pruned:
+            self.report.escalate("limit", f"{where}:学员代码启动的 {self.sandbox.pruned} 个其他进程"
+                                          "(例如 fork 炸弹或后台进程)已被全部结束")
+        return True
 
     # --- cells -----------------------------------------------------------------------------
     def _run_learner_cell(self, index: int, cell) -> list[dict]:
@@ -194,7 +200,7 @@ class SubmissionRun:
         interrupts = self.conn.interrupts
         try:
             reply = self.conn.request({"op": "run", "code": cell.source, "limit": self.limits.output_chars})
-            self._note_interrupts(where, interrupts)
+            interrupted = self._note_interrupts(where, interrupts)
         except LearnerProcessGone:
             self._process_gone(where)
             ename = "CellTimeoutError" if self.conn.ended == "timeout" else "DeadKernelError"
@@ -205,7 +211,7 @@ class SubmissionRun:
         ename = reply.get("ename")
         if ename == "SystemExit":
             self.report.escalate("errors", f"{where}:调用了 sys.exit()(或 raise SystemExit),按出错处理")
-        elif ename == "KeyboardInterrupt":
+        elif ename == "KeyboardInterrupt" and not interrupted:
             self.report.escalate("errors", f"{where}:抛出了 KeyboardInterrupt,按出错处理")
         elif ename == "MemoryError":
             self.report.escalate("limit", f"{where}:内存超过 {self.limits.memory_bytes // 1024 ** 2} MiB 的上限"

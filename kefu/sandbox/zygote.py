@@ -101,6 +101,33 @@ def _kill_everything_else(own_namespace: bool, child: int) -> None:
             return
 
 
+def _prune(own_namespace: bool, child: int) -> int:
+    """Kill every process the learner started besides its main process (fork bombs, daemons); how many."""
+    if not own_namespace:
+        return 0
+    killed = 0
+    for _ in range(50):
+        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), child)
+                  and _state(p) not in ("Z", "X", None)]
+        if not others:
+            break
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(0.005)
+    while True:  # collect the ones that were our children
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+    return killed
+
+
 def _state(pid: str) -> str | None:
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -211,7 +238,8 @@ def main(argv=None) -> int:
                     delivered = True
                 except ProcessLookupError:
                     pass
-            send(control, {"interrupted": delivered})
+            pruned = _prune(own_namespace, child) if delivered else 0
+            send(control, {"interrupted": delivered, "pruned": pruned})
         elif op == "warmup" and child is None:
             _warm_up(shell, request.get("cells") or [])
             send(control, {"warm": True})
