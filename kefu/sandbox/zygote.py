@@ -95,9 +95,24 @@ def _kill_everything_else(own_namespace: bool, child: int) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.005)
-        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
-        alive = [p for p in others if _state(p) not in ("Z", "X", None)]
-        if not alive:
+        if not _live_processes(keep=()):
+            return
+
+
+def _live_processes(keep) -> list[int]:
+    """Processes in our PID namespace that are not zombies, besides its init, ourselves and ``keep``."""
+    spared = {1, os.getpid(), *keep}
+    return [int(p) for p in os.listdir("/proc")
+            if p.isdigit() and int(p) not in spared and _state(p) not in ("Z", "X", None)]
+
+
+def _collect_exited_children() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
             return
 
 
@@ -107,8 +122,7 @@ def _prune(own_namespace: bool, child: int) -> int:
         return 0
     killed = 0
     for _ in range(50):
-        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), child)
-                  and _state(p) not in ("Z", "X", None)]
+        others = _live_processes(keep=(child,))
         if not others:
             break
         for pid in others:
@@ -118,13 +132,7 @@ def _prune(own_namespace: bool, child: int) -> int:
             except ProcessLookupError:
                 pass
         time.sleep(0.005)
-    while True:  # collect the ones that were our children
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
+    _collect_exited_children()
     return killed
 
 
@@ -193,13 +201,7 @@ def _reap(child: int, own_namespace: bool) -> dict:
         status = _exit_status(raw)
     except ChildProcessError:
         pass
-    while True:  # collect any other child of ours that exited
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
+    _collect_exited_children()
     _wipe()
     return status
 
