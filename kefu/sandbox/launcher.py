@@ -2,8 +2,9 @@
 
 The sandbox (Debian's ``bubblewrap``) gives the learner's code:
 - a read-only view of only the system, the Python environment, the ``kefu``
-  package and the public ``data/`` folder: no ``source/``, no gradebook, no
-  other submission, no home folders;
+  package and the public ``data/`` folder, wherever they live (see
+  ``kefu.sandbox.mounts``): no ``source/``, no gradebook, no other submission,
+  no home folders;
 - a private, size-limited ``/tmp`` (its only writable place), wiped between
   submissions;
 - no network (a private loopback), its own PID, IPC and UTS namespaces;
@@ -21,6 +22,7 @@ says so loudly.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import resource
 import shutil
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KefuError
+from .mounts import MountPlan, check_mounts, explain_failure, plan_mounts
 from .protocol import ChannelClosed, ChannelTimeout, receive, send
 
 PRELOAD = ("pandas", "numpy", "IPython", "ipywidgets", "kefu", "kefu.widgets", "kefu.checks",
@@ -71,21 +74,15 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def _ancestors(path: Path) -> list[Path]:
-    return [p for p in reversed(path.parents) if str(p) != "/"]
+# The zygote's first step inside the sandbox: import kefu from the grader's own package folder (given in
+# KEFU_SANDBOX_PATH), whatever the environment's .pth files say, then serve. ``-I`` keeps PYTHON* variables,
+# the user site and the current folder out of sys.path.
+BOOTSTRAP = ("import json, os, sys; sys.path[:0] = json.loads(os.environ['KEFU_SANDBOX_PATH']); "
+             "from kefu.sandbox.zygote import main; sys.exit(main())")
 
 
-def _read_only_paths() -> list[Path]:
-    """What the learner's process must see: Python, the environment, kefu and the public data."""
-    import kefu
-    from .._paths import data_dir
-
-    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(),
-             Path(kefu.__file__).resolve().parent, Path(data_dir()).resolve()}
-    return sorted(p for p in paths if not str(p).startswith("/usr/") and str(p) != "/usr")
-
-
-def bwrap_command(python: str, fd: int, limits: Limits, *, as_root: bool) -> list[str]:
+def bwrap_command(python: str, fd: int, limits: Limits, *, as_root: bool, plan: MountPlan | None = None) -> list[str]:
+    plan = plan or plan_mounts()
     cmd = [bwrap_path(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     if as_root:
@@ -104,27 +101,21 @@ def bwrap_command(python: str, fd: int, limits: Limits, *, as_root: bool) -> lis
             cmd += ["--ro-bind", item, item]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
     cmd += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
-    made = {"/tmp", "/usr", "/proc", "/dev"}
-    for path in _read_only_paths():
-        for parent in _ancestors(path):
-            if str(parent) not in made and not any(str(parent).startswith(m + "/") for m in ("/usr", "/tmp")):
-                cmd += ["--perms", "0755", "--dir", str(parent)]
-                made.add(str(parent))
-        cmd += ["--ro-bind", str(path), str(path)]
-        made.add(str(path))
-    cmd += ["--chdir", "/tmp", "--", python, "-I", "-m", "kefu.sandbox.zygote", str(fd), "--pid-namespace"]
+    cmd += plan.bwrap_args()
+    cmd += ["--chdir", "/tmp", "--", python, "-I", "-c", BOOTSTRAP, str(fd), "--pid-namespace"]
     return cmd
 
 
-def _environment(limits: Limits, drop_to: int | None) -> dict:
+def _environment(limits: Limits, drop_to: int | None, plan: MountPlan) -> dict:
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": "/tmp/home",
            "IPYTHONDIR": "/tmp/ipython", "MPLCONFIGDIR": "/tmp/mpl", "MPLBACKEND": "agg",
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8", "OPENBLAS_NUM_THREADS": "1",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "KEFU_SANDBOX_WORK": "/tmp/work",
            "KEFU_SANDBOX_PRELOAD": ",".join(PRELOAD), "KEFU_SANDBOX_CPU": str(int(limits.notebook_seconds)),
+           "KEFU_SANDBOX_PATH": json.dumps(plan.python_path), "KEFU_SANDBOX_KEEP": json.dumps(plan.kept_under_tmp()),
+           # the same data folder as the grader's, whichever of kefu's candidate folders it came from
+           "KEFU_DATA_DIR": plan.data_dir,
            "TZ": os.environ.get("TZ", "Asia/Shanghai")}
-    if "KEFU_DATA_DIR" in os.environ:
-        env["KEFU_DATA_DIR"] = os.environ["KEFU_DATA_DIR"]
     if drop_to is not None:
         env["KEFU_SANDBOX_DROP_TO"] = str(drop_to)
     return env
@@ -184,24 +175,30 @@ class Sandbox:
     def start(self) -> None:
         if self.process is not None and self.process.poll() is None:
             return
-        ours, theirs = socket.socketpair()
+        plan = plan_mounts()
         python = sys.executable
         if bwrap_path():
             as_root = os.geteuid() == 0
             drop_to = UID_BASE + os.getpid() % 4000 if as_root else None
             processes = self.limits.processes if as_root else _processes_of_this_user() + self.limits.processes
-            cmd = bwrap_command(python, theirs.fileno(), self.limits, as_root=as_root)
+            problems = check_mounts(plan, dropped_uid=as_root)
+            if problems:
+                raise SandboxUnavailable("评分沙箱无法启动:" + ";".join(problems) + "。")
         elif self.require:
             raise SandboxUnavailable(self.protection.warnings[0] + "。如果确实要在没有沙箱的情况下评分,"
                                      "请加上 --no-sandbox(不推荐)。")
         else:
             drop_to = None
             processes = _processes_of_this_user() + self.limits.processes
-            cmd = [python, "-I", "-m", "kefu.sandbox.zygote", str(theirs.fileno())]
-        env = _environment(self.limits, drop_to)
+        ours, theirs = socket.socketpair()
+        if bwrap_path():
+            cmd = bwrap_command(python, theirs.fileno(), self.limits, as_root=as_root, plan=plan)
+        else:
+            cmd = [python, "-I", "-c", BOOTSTRAP, str(theirs.fileno())]
+        env = _environment(self.limits, drop_to, plan)
         if bwrap_path():
             env["KEFU_SANDBOX_PRIVATE_TMP"] = "1"
-        if not bwrap_path():
+        else:
             private = _private_work_dir()
             env.update({"HOME": private + "/home", "KEFU_SANDBOX_WORK": private + "/work",
                         "IPYTHONDIR": private + "/ipython", "MPLCONFIGDIR": private + "/mpl"})
@@ -215,18 +212,29 @@ class Sandbox:
         except (ChannelClosed, ChannelTimeout) as exc:
             detail = self._stderr_tail()
             self.stop()
-            raise SandboxUnavailable(f"评分沙箱启动失败({type(exc).__name__}):{detail or '没有错误输出'}。"
+            cause = explain_failure(detail, plan)
+            if cause:
+                raise SandboxUnavailable(f"评分沙箱启动失败:{cause}。") from None
+            raise SandboxUnavailable(f"评分沙箱启动失败({type(exc).__name__}):{detail[-800:] or '没有错误输出'}。"
                                      "请确认 bubblewrap 可用(bwrap --version)。") from None
         if not hello.get("ready"):
             self.stop()
             raise SandboxUnavailable(f"评分沙箱启动失败:{hello}")
+        broken = {name: error for name, error in (hello.get("preload_failed") or {}).items()
+                  if _importable_here(name)}
+        if broken:
+            self.stop()
+            name, error = next(iter(broken.items()))
+            cause = explain_failure(error, plan) or error
+            raise SandboxUnavailable(f"评分沙箱启动失败:沙箱内无法导入 {', '.join(broken)}(评分进程可以导入):"
+                                     f"{cause}。")
 
     def _stderr_tail(self) -> str:
         if self.process is None or self.process.stderr is None:
             return ""
         try:
             self.process.wait(timeout=2)
-            return self.process.stderr.read().decode("utf-8", "replace")[-800:].strip()
+            return self.process.stderr.read().decode("utf-8", "replace")[-4000:].strip()
         except subprocess.TimeoutExpired:
             return ""
 
@@ -312,6 +320,16 @@ class Sandbox:
             if self.process.stderr:
                 self.process.stderr.close()
             self.process = None
+
+
+def _importable_here(name: str) -> bool:
+    """The grader can import ``name``: then the learner's process must be able to as well."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _private_work_dir() -> str:

@@ -8,14 +8,16 @@ itself. After each submission it kills every other process in the sandbox's
 PID namespace (daemons and fork bombs included) and wipes the writable
 folders, so nothing of one learner is visible to the next.
 
-Run as ``python -I -m kefu.sandbox.zygote FD [--pid-namespace]`` where FD is
-the control socket inherited from the grader.
+Started by ``kefu.sandbox.launcher`` (``python -I -c BOOTSTRAP FD [--pid-namespace]``,
+which first puts the grader's own kefu on ``sys.path``), where FD is the
+control socket inherited from the grader.
 """
 
 from __future__ import annotations
 
 import ctypes
 import importlib
+import json
 import os
 import resource
 import shutil
@@ -32,12 +34,15 @@ BROKE_ITSELF = 70  # exit code of a learner process whose request loop the learn
 WORK = Path(os.environ.get("KEFU_SANDBOX_WORK", "/tmp/work"))
 
 
-def _preload() -> None:
+def _preload() -> dict:
+    """Import the course's libraries once; the ones that failed, with the error (the grader decides if it matters)."""
+    failed = {}
     for name in filter(None, os.environ.get("KEFU_SANDBOX_PRELOAD", "").split(",")):
         try:
             importlib.import_module(name)
-        except Exception:  # a missing optional library only costs speed, never correctness
-            pass
+        except Exception as exc:  # noqa: BLE001 - reported: fatal only if the grader itself has the library
+            failed[name] = f"{type(exc).__name__}: {exc}"[:2000]
+    return failed
 
 
 def _not_dumpable() -> None:
@@ -49,15 +54,31 @@ def _not_dumpable() -> None:
 
 
 def _wipe() -> None:
-    """Remove what the last learner wrote: the work folder and, in the sandbox, all of /tmp."""
+    """Remove what the last learner wrote: the work folder and, in the sandbox, all of /tmp.
+
+    A course or environment that lives under /tmp is bound read-only into the private /tmp; those binds
+    (KEFU_SANDBOX_KEEP) and the folders above them stay, everything else under /tmp goes.
+    """
     shutil.rmtree(WORK, ignore_errors=True)
     if os.environ.get("KEFU_SANDBOX_PRIVATE_TMP") == "1":
-        for entry in Path("/tmp").iterdir():
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+        _clear(Path("/tmp"), json.loads(os.environ.get("KEFU_SANDBOX_KEEP") or "[]"))
         Path(os.environ["HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+def _clear(folder: Path, keep: list) -> None:
+    for entry in folder.iterdir():
+        name = str(entry)
+        if name in keep:
+            continue
+        if any(k.startswith(name + "/") for k in keep) and entry.is_dir() and not entry.is_symlink():
+            _clear(entry, keep)
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            try:
+                entry.unlink()
+            except OSError:
+                pass
 
 
 def _drop_privileges() -> None:
@@ -212,14 +233,14 @@ def main(argv=None) -> int:
     own_namespace = "--pid-namespace" in argv and os.getpid() <= 3
     _drop_privileges()
     cpu_seconds = int(os.environ.get("KEFU_SANDBOX_CPU", "300"))
-    _preload()
+    failed = _preload()
     from .shell import CapturingShell
 
     shell = CapturingShell.instance()
     shutil.rmtree(os.environ.get("IPYTHONDIR", "/nonexistent"), ignore_errors=True)
     _not_dumpable()
     _wipe()
-    send(control, {"ready": True, "pid": os.getpid(), "own_namespace": own_namespace})
+    send(control, {"ready": True, "pid": os.getpid(), "own_namespace": own_namespace, "preload_failed": failed})
     child = None
     while True:
         try:
