@@ -50,7 +50,7 @@ c.Execute.interrupt_on_timeout = True
 # an answer cell was left unanswered). Order matters: both run before nbgrader's own steps.
 #   1. ClearHiddenTests (nbgrader's, as in the release) removes the hidden-test regions from the source;
 #   2. ShortTestTracebacks keeps only the last line ("NameError: …") of a test cell's traceback.
-# Feedback keeps the score, the visible checks and the ✓/✗ lines our scorers print, never the hidden
+# Feedback keeps the score, the visible checks and the ✓/× lines our scorers print, never the hidden
 # test code. GetGrades reads the scores from the gradebook, not from the cell source.
 from nbgrader.converters.generate_feedback import GenerateFeedback  # noqa: E402
 

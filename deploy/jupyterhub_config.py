@@ -13,6 +13,8 @@ Started by deploy/hub-up.sh, which exports the settings of deploy/lib.sh (KEFU_H
   has the scope ``access:services!service=<course>``; anyone else gets 403 from it. This is nbgrader's
   documented "one class, multiple graders" setup.
 - The UI language defaults to Chinese (deploy/jupyter/common/labconfig/default_setting_overrides.json).
+- The course's own lab settings (deploy/jupyter/lab, also used by ``make lab``): no "get notified about
+  official Jupyter news?" prompt over the first notebook, no update check.
 """
 
 import grp
@@ -120,7 +122,7 @@ def choose_jupyter_config(spawner):
     role = "instructor" if "instructor" in roles else "student"
     # the first folder wins over the later ones, and all of them over the environment's own defaults
     spawner.environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
-        [str(JUPYTER_CONFIG / role), str(JUPYTER_CONFIG / "common")])
+        [str(JUPYTER_CONFIG / role), str(JUPYTER_CONFIG / "common"), str(JUPYTER_CONFIG / "lab")])
 
 
 c.Spawner.pre_spawn_hook = choose_jupyter_config
@@ -142,7 +144,7 @@ c.JupyterHub.services = [
             "LC_ALL": "C.UTF-8",
             "PYTHONUTF8": "1",
             "JUPYTERHUB_DEFAULT_URL": "/lab",
-            "JUPYTER_CONFIG_PATH": str(JUPYTER_CONFIG / "common"),
+            "JUPYTER_CONFIG_PATH": os.pathsep.join([str(JUPYTER_CONFIG / "common"), str(JUPYTER_CONFIG / "lab")]),
             "KEFU_COURSE_ROOT": str(STATE / "course"),
             "KEFU_EXCHANGE": str(STATE / "exchange"),
             "KEFU_COURSE_ID": COURSE,

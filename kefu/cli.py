@@ -80,7 +80,7 @@ def main(argv=None) -> int:
     try:
         return module.main(**args)
     except KefuError as exc:
-        print(f"✗ {exc}", file=sys.stderr)
+        print(f"× {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

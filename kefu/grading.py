@@ -108,7 +108,7 @@ def score_cases(func: Any, cases: Sequence[Case], points: float, *, report: bool
             detail = "" if ok else "结果不符合要求"
         passed += ok
         if report:
-            print(f"{'✓' if ok else '✗'} {case.name}" + ("" if ok else f" —— {detail}"))
+            print(f"{'✓' if ok else '×'} {case.name}" + ("" if ok else f" —— {detail}"))
     return _points(points * passed / len(cases))
 
 

@@ -55,12 +55,12 @@ class TryReport:
     def __str__(self) -> str:
         lines = [f"{self.title}:通过 {self.passed}/{len(self.results)} 个练习用例"]
         if not self.implemented:
-            lines.append(f"✗ {NOT_IMPLEMENTED}:把 raise NotImplementedError() 换成你的代码,再运行这个单元格。"
+            lines.append(f"× {NOT_IMPLEMENTED}:把 raise NotImplementedError() 换成你的代码,再运行这个单元格。"
                          "会检查这些用例:")
             lines += [f"  · {name}" for _ok, name, _d, _e in self.results]
             return "\n".join(lines)
         for ok, name, detail, explanation in self.results:
-            lines.append(f"{'✓' if ok else '✗'} {name}" + ("" if ok else f" —— {detail}"))
+            lines.append(f"{'✓' if ok else '×'} {name}" + ("" if ok else f" —— {detail}"))
             if not ok:
                 lines.append(f"    提示:{explanation}")
         return "\n".join(lines)

@@ -133,7 +133,7 @@ def test_feedback_is_utf8_chinese_and_released(with_feedback):
 
 
 def test_feedback_shows_case_lines_but_no_hidden_tests(with_feedback):
-    """Does feedback show our ✓/✗ case lines and the score, but no text of any hidden-test region?"""
+    """Does feedback show our ✓/× case lines and the score, but no text of any hidden-test region?"""
     with_feedback, _ = with_feedback
     for name in NAMES:
         lines = hidden_lines(with_feedback, name)
@@ -145,7 +145,7 @@ def test_feedback_shows_case_lines_but_no_hidden_tests(with_feedback):
             assert [line for line in lines if line in text] == [], (name, student)
     carol = visible_text((with_feedback / "feedback" / "carol" / "m02_rules" / "m02_rules.html")
                          .read_text(encoding="utf-8"))
-    assert "✓ " in carol and "✗ " in carol
+    assert "✓ " in carol and "× " in carol
     assert "5.25" in carol
 
 

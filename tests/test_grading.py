@@ -67,7 +67,7 @@ def test_cases_are_isolated(capsys):
     assert score_cases(halve, cases, 6) == 3.0
     out = capsys.readouterr()
     assert out.err == ""
-    assert out.out.splitlines()[:2] == ["✓ 正常", "✗ 零 —— ZeroDivisionError: boom"]
+    assert out.out.splitlines()[:2] == ["✓ 正常", "× 零 —— ZeroDivisionError: boom"]
 
 
 def test_expect_frame_wants_a_real_dataframe():

@@ -466,7 +466,7 @@ def test_a_wrong_function_fails_with_the_case_explanation(tmp_path, monkeypatch)
     assert failed and len(failed) < len(item.cases)
     text = str(report)
     for case in failed:
-        assert f"✗ {case.name}" in text and f"提示:{case.explanation}" in text
+        assert f"× {case.name}" in text and f"提示:{case.explanation}" in text
     assert "[你的结果]" in text and "[期望]" in text
     assert report._repr_html_().startswith(STYLE_TAG + f"<pre class='kefu-tryout'><b>{item.title}:通过")
     assert progress.load_progress()["m01_t4"]["correct"] is False

@@ -465,7 +465,7 @@ def test_kefu_check_reports_scenario_problems(data_copy, capsys):
     code = main(["--course", str(ROOT), "check"])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"✗ {F}:nodes.complain.choices[0].next 指向不存在的节点 “nowhere”(第 34 行)" in out
-    assert "✗ data/scenarios/old.yml:扩展名应为 .yaml,请改名为 old.yaml(否则不会被读取)" in out
-    assert f"✗ {F}:nodes.done_partial 从 start(“greet”)出发无法到达" in out
+    assert f"× {F}:nodes.complain.choices[0].next 指向不存在的节点 “nowhere”(第 34 行)" in out
+    assert "× data/scenarios/old.yml:扩展名应为 .yaml,请改名为 old.yaml(否则不会被读取)" in out
+    assert f"× {F}:nodes.done_partial 从 start(“greet”)出发无法到达" in out
     assert "data/scenarios/ok.yaml" not in out

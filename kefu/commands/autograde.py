@@ -74,7 +74,7 @@ def main(*, course: str | None = None, assignments=(), students=(), jobs: int | 
     for warning in protection.warnings:
         print(warning, file=sys.stderr)
     if not protection.sandboxed and not no_sandbox:
-        print("✗ 没有沙箱不能评分。安装 bubblewrap 后重试,或加 --no-sandbox 明确接受风险。", file=sys.stderr)
+        print("× 没有沙箱不能评分。安装 bubblewrap 后重试,或加 --no-sandbox 明确接受风险。", file=sys.stderr)
         return 2
     workers = scheduler or f"{jobs or os.cpu_count()} 个进程"
     print(f"评分 {len(tasks)} 份作业({', '.join(names)}),并行:{workers}")

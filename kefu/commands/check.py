@@ -47,7 +47,7 @@ def main(*, course: str | None = None, fix: bool = False) -> int:
     root = find_course_root(course)
     reports = check_course(root / "source", fix=fix)
     if not reports:
-        print(f"✗ {root / 'source'} 下没有笔记本(应为 source/<作业名>/<笔记本>.ipynb)")
+        print(f"× {root / 'source'} 下没有笔记本(应为 source/<作业名>/<笔记本>.ipynb)")
         return 1
     failed = 0
     for report in reports:
@@ -57,12 +57,12 @@ def main(*, course: str | None = None, fix: bool = False) -> int:
             print(f"✓ {shown}:自动评分 {report.auto_points:g} 分 + 人工评分 {report.manual_points:g} 分{note}")
         else:
             failed += 1
-            print(f"✗ {shown}:")
+            print(f"× {shown}:")
             for problem in report.problems:
                 print(f"    - {problem}")
     data_problems = _check_data()
     for problem in data_problems:
-        print(f"✗ {problem}")
+        print(f"× {problem}")
     if not data_problems:
         print("✓ data/ 中的数据文件全部可以正常读取")
     total = failed + len(data_problems)

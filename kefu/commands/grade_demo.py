@@ -72,7 +72,7 @@ def main(*, course: str | None = None, assignments=()) -> int:
             ok = ok and bool(good)
             if sol and blank:
                 print(f"{name:<14}{sol.auto_score:>10g}{blank.auto_score:>10g}{sol.auto_max:>14g}  "
-                      + ("✓ 正常" if good else "✗ 异常:解答版应得满分、空白版应得 0 分"))
+                      + ("✓ 正常" if good else "× 异常:解答版应得满分、空白版应得 0 分"))
             for student in ("demo_solution", "demo_blank"):
                 for problem in outcomes[(name, student)].problems:
                     print(f"    {student}:{problem}")

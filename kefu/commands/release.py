@@ -47,7 +47,7 @@ def main(*, course: str | None = None, assignments=(), check: bool = True, excha
     names = list(assignments) or source_assignments(root)
     missing = [n for n in names if not (root / "source" / n).is_dir()]
     if missing:
-        print(f"✗ source/ 下没有这些作业:{'、'.join(missing)};已有:{'、'.join(source_assignments(root))}")
+        print(f"× source/ 下没有这些作业:{'、'.join(missing)};已有:{'、'.join(source_assignments(root))}")
         return 1
     if practice:
         return build_practice_editions(root, names)
@@ -66,7 +66,7 @@ def main(*, course: str | None = None, assignments=(), check: bool = True, excha
             continue
         if leaked:
             failures += 1
-            print(f"    ✗ 学生版仍含有答案或隐藏测试:{', '.join(leaked)}。请检查源笔记本的标记。")
+            print(f"    × 学生版仍含有答案或隐藏测试:{', '.join(leaked)}。请检查源笔记本的标记。")
             continue
         if exchange:
             with progress.step(f"发布到交换目录 {name}") as step:

@@ -30,7 +30,7 @@ class Review:
     def lines(self) -> list[str]:
         out = [f"自动反馈 · {self.task_name}(不计分,最终由老师按评分标准评分)"]
         for f in self.findings:
-            out.append(f"{'✓' if f.ok else '✗'} {f.message}" + (f" —— 建议:{f.advice}" if f.advice and not f.ok else ""))
+            out.append(f"{'✓' if f.ok else '×'} {f.message}" + (f" —— 建议:{f.advice}" if f.advice and not f.ok else ""))
         if not self.problems:
             out.append("没有发现问题。再读一遍:语气是否亲切、信息是否准确?")
         return out
@@ -43,7 +43,7 @@ class Review:
     def _repr_html_(self) -> str:
         head, *items = self.lines()
         rows = "".join(
-            f"<li style='color:{'#1a7f37' if l.startswith('✓') else '#b42318' if l.startswith('✗') else '#444'}'>"
+            f"<li style='color:{'#1a7f37' if l.startswith('✓') else '#b42318' if l.startswith('×') else '#444'}'>"
             f"{html.escape(l)}</li>" for l in items)
         return f"{STYLE_TAG}<div class='kefu-review'><b>{html.escape(head)}</b><ul>{rows}</ul></div>"
 

@@ -64,7 +64,7 @@ def feedback(step: Step, book: RuleBook) -> str:
     """Green when the reply broke no rule and did not upset the buyer, red otherwise."""
     choice = step.choice
     colour, background = GOOD if step.ok else BAD
-    verdict = "✓ 这样回复合适" if step.ok else "✗ 这样回复有问题"
+    verdict = "✓ 这样回复合适" if step.ok else "× 这样回复有问题"
     principle = f"【{escape(choice.principle)}】" if choice.principle else ""
     notes = []
     if choice.violation is not None:

@@ -39,12 +39,12 @@ INSTALL_HINT = ("没有找到 chromium,浏览器测试已跳过。安装方法(D
                 "sudo apt-get install -y chromium fonts-noto-cjk")
 SERVER_START_TIMEOUT_S = 90
 
-# User settings of the private lab-settings folder:
-# - no "fetch Jupyter news?" toast and no update check (the machine may have no network);
-# - every notebook cell attached to the page, so locators see cells outside the viewport too.
+# The course's own lab settings (no "get notified about Jupyter news?" toast, no update check), exactly as
+# `make lab` and the course server use them: the tests see what a learner sees.
+COURSE_LAB_CONFIG = ROOT / "deploy" / "jupyter" / "lab"
+# User settings of the private lab-settings folder: every notebook cell attached to the page, so locators
+# see cells outside the viewport too.
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -146,7 +146,8 @@ def _private_jupyter_dirs(base: Path) -> dict[str, str]:
         target = dirs["lab-settings"] / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(value), encoding="utf-8")
-    return {"JUPYTER_CONFIG_DIR": str(dirs["config"]), "JUPYTER_DATA_DIR": str(dirs["data"]),
+    return {"JUPYTER_CONFIG_DIR": str(dirs["config"]), "JUPYTER_CONFIG_PATH": str(COURSE_LAB_CONFIG),
+            "JUPYTER_DATA_DIR": str(dirs["data"]),
             "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]), "JUPYTERLAB_SETTINGS_DIR": str(dirs["lab-settings"]),
             "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]), "IPYTHONDIR": str(dirs["ipython"])}
 
@@ -183,8 +184,8 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 @pytest.fixture(scope="session")
 def lab_course(chromium_path, tmp_path_factory) -> Path:
-    """A throw-away course with release/ built (only the assignment the browser tests use)."""
-    course = copy_course(tmp_path_factory.mktemp("browser") / "course", [ASSIGNMENT])
+    """A throw-away course with release/ built for every assignment (the glyph test opens each one)."""
+    course = copy_course(tmp_path_factory.mktemp("browser") / "course")
     # kefu's nbgrader helpers point KEFU_COURSE_ROOT at the course they open; course_env puts it back.
     with course_env(course):
         assert release.main(course=str(course)) == 0
@@ -208,7 +209,7 @@ def lab(lab_course, chromium_path, artifacts, tmp_path_factory):
                    # IdentityProvider.token is jupyter_server 2's name for the deprecated ServerApp.token
                    f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={lab_course}",
                    "--ServerApp.terminals_enabled=False",
-                   "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # CI containers run as root
         with log.open("a", encoding="utf-8") as handle:
