@@ -91,8 +91,10 @@ def test_learner_process_sees_only_what_it_needs(sandbox):
                           "s = socket.socket()\n"
                           "s.settimeout(2)\n"
                           "try:\n    s.connect(('1.1.1.1', 80)); print('net')\nexcept OSError:\n    print('no net')\n"
-                          f"try:\n    open({str(ROOT / 'kefu' / 'x')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)\n")
-        assert text(reply).split() == ["False", "False", "True", "no", "net", "30"]  # 30: read-only file system
+                          f"try:\n    open({str(ROOT / 'kefu' / 'x')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)\n"
+                          # the folder above kefu/ is first on the zygote's sys.path: nothing may be planted there
+                          f"try:\n    open({str(ROOT / 'planted.py')!r}, 'w')\nexcept OSError as e:\n    print(e.errno)\n")
+        assert text(reply).split() == ["False", "False", "True", "no", "net", "30", "30"]  # 30: read-only file system
     finally:
         sock.close()
         sandbox.reap()

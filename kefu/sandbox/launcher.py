@@ -102,6 +102,9 @@ def bwrap_command(python: str, fd: int, limits: Limits, *, as_root: bool, plan: 
     cmd += ["--proc", "/proc", "--dev", "/dev"]
     cmd += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
     cmd += plan.bwrap_args()
+    # The sandbox's own root (where the parents of the binds were made) becomes read-only: no learner can
+    # leave a module there for the next one to import. /tmp, /proc and /dev are mounts of their own.
+    cmd += ["--remount-ro", "/"]
     cmd += ["--chdir", "/tmp", "--", python, "-I", "-c", BOOTSTRAP, str(fd), "--pid-namespace"]
     return cmd
 
