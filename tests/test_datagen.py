@@ -15,7 +15,7 @@ from kefu.datagen import DEFAULT_SEED, generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-FILES = ("chat_sessions.csv", "orders.csv", "violations.csv", "carts.csv")
+FILES = ("chat_sessions.csv", "orders.csv", "violations.csv", "carts.csv", "complaints.csv")
 TIME_FMT = "%Y-%m-%d %H:%M:%S"
 POINTS = {"invoice": 6, "free_shipping": 4, "credit_card": 6, "cash_on_delivery": 6, "privacy": 6,
           "close_order": 1}
@@ -84,8 +84,8 @@ def test_main_prints_one_chinese_line_per_file(tmp_path, capsys):
     """main() writes the files, prints one 已生成 line per file and returns 0."""
     assert main(out_dir=tmp_path) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 4
-    for line, name, count in zip(lines, FILES, (400, 300, 120, 200)):
+    assert len(lines) == 5
+    for line, name, count in zip(lines, FILES, (400, 300, 120, 200, 160)):
         assert line.startswith("已生成 ") and name in line and line.endswith(f"({count} 行)")
 
 
@@ -346,3 +346,48 @@ def test_carts_teaching_features(tables):
     assert ((carts["wants_installment"] == "是") & exclusive).sum() == 11
     assert (subtotal >= 600).sum() == 47
     assert carts["buyer"].nunique() == 119
+
+
+# --- complaints.csv ------------------------------------------------------------------------------
+
+def test_complaints_schema(tables, vocab):
+    """complaints.csv has the agreed columns, ids, value sets and descriptions from the vocabulary."""
+    complaints = tables["complaints.csv"]
+    assert list(complaints.columns) == ["complaint_id", "received_at", "buyer", "product", "channel", "issue",
+                                        "description", "first_reply_at", "status"]
+    assert len(complaints) == 160
+    assert complaints["complaint_id"].tolist() == [f"T{i:03d}" for i in range(1, 161)]
+    received, replied = _times(complaints["received_at"]), _times(complaints["first_reply_at"])
+    assert received.notna().all() and received.is_monotonic_increasing
+    _assert_in_october_business_hours(received)
+    _assert_in_october_business_hours(replied)
+    assert (replied.dropna() >= received[replied.notna()]).all()
+    assert complaints["buyer"].str.match(NICKNAME).all()
+    assert set(complaints["product"]) <= {p["name"] for p in vocab["products"]}
+    assert set(complaints["channel"]) == {"旺旺", "中评", "差评", "退款纠纷"}
+    levels = yaml.safe_load((DATA / "complaint_levels.yaml").read_text(encoding="utf-8"))
+    issues = [i for level in levels["levels"].values() for i in level["issues"]]
+    assert sorted(issues) == sorted(vocab["complaints"]["issues"]) and len(set(issues)) == len(issues)
+    assert set(complaints["issue"]) == set(issues) | {""}
+    assert levels["order"] == ["重度", "中度", "轻度"] == list(reversed(levels["levels"]))
+    templates = {i: [t.split("{")[0] for t in ts] for i, ts in vocab["complaints"]["issues"].items()}
+    assert not complaints["description"].str.contains(r"[{}]").any()
+    for issue, text in zip(complaints["issue"], complaints["description"]):
+        if issue:
+            assert any(text.startswith(prefix) for prefix in templates[issue]), text
+    assert set(complaints["status"]) == {"已解决", "处理中", "平台介入"}
+
+
+def test_complaints_teaching_features(tables):
+    """The planted gaps, boundary cases and late replies of complaints.csv have their exact sizes."""
+    complaints = tables["complaints.csv"]
+    assert (complaints["issue"] == "").sum() == 12
+    assert complaints["issue"].value_counts().to_dict() == {
+        "质量问题": 36, "小瑕疵": 30, "物流慢": 30, "服务态度": 22, "虚假宣传": 16, "严重质量问题": 14, "": 12}
+    received, replied = _times(complaints["received_at"]), _times(complaints["first_reply_at"])
+    minutes = (replied - received).dt.total_seconds() / 60
+    assert minutes.isna().sum() == 7  # no reply on record
+    assert (minutes == 15).sum() == 6  # exactly on the 15-minute limit: in time
+    assert ((minutes > 15) | minutes.isna()).sum() == 47
+    assert ((replied.dt.date != received.dt.date) | replied.isna()).sum() == 15  # not answered the same day
+    assert (complaints["status"] != "已解决").sum() == 42

@@ -1,8 +1,8 @@
 """Deterministic generator of the course's fictional practice data.
 
 ``python -m kefu.datagen`` rewrites ``data/chat_sessions.csv``, ``data/orders.csv``,
-``data/violations.csv`` and ``data/carts.csv``. The same seed always gives byte-identical
-files: only ``random.Random`` is used, one generator per dataset (seed + 1, + 2, + 3, + 4),
+``data/violations.csv``, ``data/carts.csv`` and ``data/complaints.csv``. The same seed always gives
+byte-identical files: only ``random.Random`` is used, one generator per dataset (seed + 1, + 2, …),
 so changing or adding one dataset never shifts the others. The vocabulary lives in
 ``data/generator_vocab.yaml``.
 """
@@ -13,7 +13,7 @@ import os
 import random
 from pathlib import Path
 
-from . import carts, chats, orders, violations
+from . import carts, chats, complaints, orders, violations
 from ._common import write_csv
 from ._vocab import load_vocab
 
@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_SEED", "DEFAULT_OUT_DIR", "DATASETS", "generate", "main"]
 DEFAULT_SEED = 20261126
 DEFAULT_OUT_DIR = Path(__file__).resolve().parents[2] / "data"
 # (module, seed offset): each dataset draws from its own random.Random(seed + offset).
-DATASETS = ((chats, 1), (orders, 2), (violations, 3), (carts, 4))
+DATASETS = ((chats, 1), (orders, 2), (violations, 3), (carts, 4), (complaints, 5))
 
 
 def _write_all(out_dir: Path, seed: int) -> list[tuple[Path, int]]:
