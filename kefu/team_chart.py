@@ -117,7 +117,9 @@ def kpi_chart(report, targets: Mapping[str, Any], *, labels: Mapping[str, str] |
                                Line2D([], [], color=TARGET, linestyle="--", label="店铺目标")],
                       loc="lower center", ncol=3, frameon=False, fontsize=9)
         figure.suptitle(title, fontsize=13)
-        figure.tight_layout(rect=(0, 0.06, 1, 0.95))
+        height = figure.get_figheight()  # fixed margins in inches: faster than tight_layout's extra draw
+        figure.subplots_adjust(left=0.75 / figure.get_figwidth(), right=0.985, bottom=0.8 / height,
+                               top=1 - 0.75 / height, wspace=0.3, hspace=0.45)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
     missing = sorted({str(w.message) for w in caught if MISSING_GLYPH in str(w.message)})
