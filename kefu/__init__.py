@@ -68,3 +68,10 @@ def simulate(scenario_id):
     from .widgets import simulate as _simulate
 
     return _simulate(scenario_id)
+
+
+def kpi_chart(report, targets, **options):
+    """A team's KPIs against the store's targets, as a chart with Chinese labels (see :mod:`kefu.team_chart`)."""
+    from .team_chart import kpi_chart as _kpi_chart
+
+    return _kpi_chart(report, targets, **options)

@@ -15,7 +15,9 @@ from kefu.datagen import DEFAULT_SEED, generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-FILES = ("chat_sessions.csv", "orders.csv", "violations.csv", "carts.csv", "complaints.csv")
+FILES = ("chat_sessions.csv", "orders.csv", "violations.csv", "carts.csv", "complaints.csv",
+         "kpi_sessions.csv", "kpi_messages.csv", "kpi_orders.csv")
+ROWS = (400, 300, 120, 200, 160, 370, 3203, 108)
 TIME_FMT = "%Y-%m-%d %H:%M:%S"
 POINTS = {"invoice": 6, "free_shipping": 4, "credit_card": 6, "cash_on_delivery": 6, "privacy": 6,
           "close_order": 1}
@@ -84,8 +86,8 @@ def test_main_prints_one_chinese_line_per_file(tmp_path, capsys):
     """main() writes the files, prints one 已生成 line per file and returns 0."""
     assert main(out_dir=tmp_path) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5
-    for line, name, count in zip(lines, FILES, (400, 300, 120, 200, 160)):
+    assert len(lines) == len(FILES)
+    for line, name, count in zip(lines, FILES, ROWS):
         assert line.startswith("已生成 ") and name in line and line.endswith(f"({count} 行)")
 
 

@@ -5,6 +5,10 @@
 byte-identical files: only ``random.Random`` is used, one generator per dataset (seed + 1, + 2, …),
 so changing or adding one dataset never shifts the others. The vocabulary lives in
 ``data/generator_vocab.yaml``.
+
+The KPI month of M10 (``kpi_sessions.csv``, ``kpi_messages.csv``, ``kpi_orders.csv``) is three
+files of one plan: they share the offset + 10, each rebuilds the same plan from its own fresh
+generator and writes its part (see :mod:`kefu.datagen.kpi_month`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import os
 import random
 from pathlib import Path
 
-from . import carts, chats, complaints, orders, violations
+from . import carts, chats, complaints, kpi_messages, kpi_orders, kpi_sessions, orders, violations
 from ._common import write_csv
 from ._vocab import load_vocab
 
@@ -23,6 +27,8 @@ DEFAULT_SEED = 20261126
 DEFAULT_OUT_DIR = Path(__file__).resolve().parents[2] / "data"
 # (module, seed offset): each dataset draws from its own random.Random(seed + offset).
 DATASETS = ((chats, 1), (orders, 2), (violations, 3), (carts, 4), (complaints, 5))
+# M10's KPI month: three files of one plan, hence one shared offset.
+DATASETS += ((kpi_sessions, 10), (kpi_messages, 10), (kpi_orders, 10))
 
 
 def _write_all(out_dir: Path, seed: int) -> list[tuple[Path, int]]:

@@ -11,7 +11,8 @@ from . import DEFAULT_OUT_DIR, DEFAULT_SEED, main
 def _parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m kefu.datagen",
-        description="生成课程练习用的虚构数据(chat_sessions.csv、orders.csv、violations.csv、carts.csv、complaints.csv)。")
+        description="生成课程练习用的虚构数据(chat_sessions.csv、orders.csv、violations.csv、carts.csv、complaints.csv,"
+                    "以及 M10 的 kpi_sessions.csv、kpi_messages.csv、kpi_orders.csv)。")
     parser.add_argument("--out", type=Path, default=None,
                         help=f"输出文件夹(默认:{DEFAULT_OUT_DIR})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
