@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
-    "Standards", "review_reply", "practice", "simulate", "graded_choice", "KefuError", "DataFileError",
+    "Standards", "review_reply", "practice", "simulate", "graded_choice", "multichat", "KefuError", "DataFileError",
     "DataFileMissing", "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
 
@@ -68,3 +68,11 @@ def simulate(scenario_id):
     from .widgets import simulate as _simulate
 
     return _simulate(scenario_id)
+
+
+def multichat(scenario_ids, *, arrivals=None, concurrent=3, time_limit=None, seed=None, record=None, clock=None):
+    """Several chats at once with a queue and a clock (see :mod:`kefu.widgets.multichat`)."""
+    from .widgets.multichat import multichat as _multichat
+
+    return _multichat(scenario_ids, arrivals=arrivals, concurrent=concurrent, time_limit=time_limit, seed=seed,
+                      record=record, clock=clock)
