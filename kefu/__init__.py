@@ -13,7 +13,7 @@ Public surface for notebooks::
 
 from __future__ import annotations
 
-from . import checks, grading
+from . import checks, grading, shift
 from ._paths import data_dir, data_path
 from .data import Standards, load_standards, load_table, load_yaml
 from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFileMissing,
@@ -22,7 +22,7 @@ from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFi
 __version__ = "0.1.0"
 
 __all__ = [
-    "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
+    "checks", "grading", "shift", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
     "Standards", "review_reply", "practice", "simulate", "graded_choice", "multichat", "KefuError", "DataFileError",
     "DataFileMissing", "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
