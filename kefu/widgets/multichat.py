@@ -152,6 +152,8 @@ class MultiChat(w.VBox):
         self._active: int | None = None
         self._entries: dict[int, list[str]] = {}
         self._seen = 0
+        self._over_callbacks = []
+        self._over_told = False
         if not self._restore():
             self._new_desk()
         self._show()
@@ -218,6 +220,10 @@ class MultiChat(w.VBox):
         self._save()
         self._show()
 
+    def on_over(self, callback) -> None:
+        """Call ``callback(self)`` once when a drill played in this widget ends (not for a restored one)."""
+        self._over_callbacks.append(callback)
+
     def events(self):
         """Everything that happened, one row per event (see :mod:`kefu.scenarios.desk`)."""
         return self._desk.events_frame()
@@ -232,6 +238,7 @@ class MultiChat(w.VBox):
                           time_limit=self._settings["time_limit"], seed=self._settings["seed"])
         self._t0 = self._clock()
         self._entries, self._seen, self._active = {}, 0, None
+        self._over_told = False
         self._desk.advance(0)
         self._set_ticking(True)
 
@@ -339,6 +346,10 @@ class MultiChat(w.VBox):
             self._message(problem, ok=False)
         if desk.over:
             self._set_ticking(False)
+            if not self._over_told and self._desk.actions:
+                self._over_told = True
+                for callback in self._over_callbacks:
+                    callback(self)
             self.stop_button.layout.display = "none"
             self.summary.value = self._results_html()
         else:
