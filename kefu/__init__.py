@@ -13,7 +13,7 @@ Public surface for notebooks::
 
 from __future__ import annotations
 
-from . import checks, grading, shift
+from . import checks, grading
 from ._paths import data_dir, data_path
 from .data import Standards, load_standards, load_table, load_yaml
 from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFileMissing,
@@ -76,3 +76,12 @@ def multichat(scenario_ids, *, arrivals=None, concurrent=3, time_limit=None, see
 
     return _multichat(scenario_ids, arrivals=arrivals, concurrent=concurrent, time_limit=time_limit, seed=seed,
                       record=record, clock=clock)
+
+
+def __getattr__(name):
+    """``kefu.shift`` (the M12 shift engine) is imported on first use, keeping ``import kefu`` light."""
+    if name == "shift":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.shift")
+    raise AttributeError(f"module 'kefu' has no attribute {name!r}")

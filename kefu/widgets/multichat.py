@@ -78,12 +78,13 @@ def _scenario(item) -> Scenario:
     return item if isinstance(item, Scenario) else load_scenario(item)
 
 
-def load_recorded(item_id: str, *, folder=None, expect: dict | None = None) -> Recorded:
+def load_recorded(item_id: str, *, folder=None, expect: dict | None = None, close: bool = True,
+                  load=load_scenario) -> Recorded:
     """The drill saved under ``item_id``, every reply replayed; closed at its time limit when left open.
 
     ``expect`` (optional) maps settings (``scenarios``, ``arrivals``, ``concurrent``, ``time_limit``, ``seed``)
     to the values the record must have (e.g. the shift the task asked for); a record with other settings
-    counts as not played.
+    counts as not played. ``close=False`` keeps a drill that was left open open (the widget continues it).
     """
     stored = read_record(item_id, folder=folder)
     if stored.record is None:
@@ -94,10 +95,11 @@ def load_recorded(item_id: str, *, folder=None, expect: dict | None = None) -> R
             return Recorded(None, f"{item_id} 保存的记录不是本题要求的那一场(设置 {key} 不同),按未完成处理。"
                                   "请重新运行组件所在的单元格,按题目的设置再做一遍。")
     try:
-        desk = Desk.replay(record)
+        desk = Desk.replay(record, load=load)
     except DeskError as exc:
         return Recorded(None, f"{item_id} 保存的记录无法重演({exc}),按未完成处理。请重新做一遍。")
-    desk.close()
+    if close:
+        desk.close()
     return Recorded(desk, None, stored.saved_at)
 
 
@@ -248,19 +250,19 @@ class MultiChat(w.VBox):
             return False
         fresh = Desk(self._scenarios, self._settings["arrivals"], concurrent=self._settings["concurrent"],
                      time_limit=self._settings["time_limit"], seed=self._settings["seed"]).record()
-        loaded = load_recorded(self.record_id, folder=self.folder, expect={k: fresh[k] for k in SETTINGS})
+        known = {s.id: s for s in self._scenarios}
+        loaded = load_recorded(self.record_id, folder=self.folder, expect={k: fresh[k] for k in SETTINGS},
+                               close=False, load=lambda i: known[i] if i in known else load_scenario(i))
         if loaded.desk is None:
             if loaded.problem != NOT_PLAYED:
                 self._message(loaded.problem + "开始新的值班后会覆盖它。", ok=False)
             return False
-        stored = read_record(self.record_id, folder=self.folder).record
-        desk = Desk.replay(stored)  # the drill as it was saved: left open when the learner left it open
+        desk = loaded.desk  # the drill as it was saved: left open when the learner left it open
         self._desk = desk
         self._t0 = self._clock() - desk.now
         self._entries, self._seen, self._active = {}, 0, None
         self._set_ticking(not desk.over)
-        when = read_record(self.record_id, folder=self.folder).saved_at
-        self._message(f"已载入保存的值班记录({when or '时间不详'}):"
+        self._message(f"已载入保存的值班记录({loaded.saved_at or '时间不详'}):"
                       + ("值班已结束,可以查看结果,或点“重新开始”再做一遍。" if desk.over else "可以接着做。"), ok=True)
         return True
 
