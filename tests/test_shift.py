@@ -55,6 +55,15 @@ def data_copy(tmp_path, monkeypatch, root):
     return target
 
 
+def test_the_graded_shift_is_pinned(data_copy):
+    """More pool files change the drawn shifts but not the pinned graded one (fixed_shifts in settings.yaml)."""
+    before = make_plan(12)
+    assert before.scenarios == load_settings().fixed_shifts[12]
+    (data_copy / "shift" / "pool-m99.yaml").write_text(
+        "buyers:\n  - {scenario: payment_urging_silent, need: 新需求}\n", encoding="utf-8")
+    assert make_plan(12) == before
+
+
 def test_more_pool_files_are_read(data_copy):
     """Can a module add buyers with its own pool file, and is a scenario listed twice refused?"""
     (data_copy / "shift" / "pool-m99.yaml").write_text(
@@ -110,16 +119,16 @@ def test_expert_record_scores_full_marks_and_report(tmp_path):
 
 
 def test_partial_shift_scores_exactly(tmp_path, monkeypatch):
-    """The partial case's record: resolution 5.5/8, compliance 5/8, timeliness 4/8 -> 6.44 of 10."""
+    """The partial case's record: resolution 4.5/8, compliance 4/8, timeliness 3/8 -> 5.19 of 10."""
     import yaml
 
     case = yaml.safe_load((Path(__file__).parent / "cases" / "m12_capstone_partial.yaml").read_text(encoding="utf-8"))
     save_record("m12_q1", case["widget_records"]["m12_q1"], folder=tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert score_shift_record("m12_q1", 12, 10) == case["expected"]["m12_q1_test"] == 6.44
+    assert score_shift_record("m12_q1", 12, 10) == case["expected"]["m12_q1_test"] == 5.19
     results = kefu.widgets.multichat.load_recorded("m12_q1").results()
-    assert results["outcome"].tolist()[-1] == "未完成" and results["breaches"].sum() == 2
-    assert shift_share(results) == pytest.approx(0.64375)
+    assert results["outcome"].tolist()[-2:] == ["未完成", "未到达"] and results["breaches"].sum() == 2
+    assert shift_share(results) == pytest.approx(0.51875)
 
 
 def test_record_of_another_shift_or_edited_scores_zero(tmp_path, monkeypatch, capsys):

@@ -49,15 +49,19 @@ def make_plan(seed: int = DEFAULT_SEED) -> ShiftPlan:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed 应为整数,现在是 {seed!r}")
     settings = load_settings()
-    rng = random.Random(f"kefu-shift|{seed}")
-    pool = [e for e in load_pool() if e.scenario not in settings.midshift]
-    drawn = [e.scenario for e in _draw(rng, pool, settings.buyers - len(settings.midshift))]
-    middle = len(drawn) // 2
-    scenarios = drawn[:middle] + list(settings.midshift) + drawn[middle:]
+    if seed in settings.fixed_shifts:  # a pinned shift (the graded one): more pool files do not change it
+        scenarios = list(settings.fixed_shifts[seed])
+    else:
+        rng = random.Random(f"kefu-shift|{seed}")
+        pool = [e for e in load_pool() if e.scenario not in settings.midshift]
+        drawn = [e.scenario for e in _draw(rng, pool, settings.buyers - len(settings.midshift))]
+        middle = len(drawn) // 2
+        scenarios = drawn[:middle] + list(settings.midshift) + drawn[middle:]
+    times = random.Random(f"kefu-shift-arrivals|{seed}")
     arrivals = list(settings.first_wave_s[:len(scenarios)])
     low, high = settings.gap_s
     while len(arrivals) < len(scenarios):
-        arrivals.append(arrivals[-1] + rng.randint(int(low), int(high)))
+        arrivals.append(arrivals[-1] + times.randint(int(low), int(high)))
     concurrent = int(standards().value(settings.concurrent_standard))
     return ShiftPlan(seed, tuple(scenarios), tuple(float(a) for a in arrivals), concurrent,
                      float(settings.time_limit_s))

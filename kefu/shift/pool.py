@@ -34,6 +34,7 @@ class Settings:
     midshift: tuple[str, ...]
     orders: int
     scoring: dict
+    fixed_shifts: dict
 
 
 def _fail(name: str, problem: str):
@@ -68,6 +69,11 @@ def load_settings() -> Settings:
         _fail(name, "scoring 应有 resolution、compliance、timeliness 三项,每项有 weight")
     if abs(sum(scoring[p]["weight"] for p in parts) - 1) > 1e-9:
         _fail(name, "scoring 三项的 weight 加起来应等于 1")
+    fixed = doc.get("fixed_shifts") or {}
+    if not isinstance(fixed, dict) or not all(
+            isinstance(k, int) and not isinstance(k, bool) and isinstance(v, list) and v
+            and all(isinstance(x, str) for x in v) for k, v in fixed.items()):
+        _fail(name, "fixed_shifts 应为“整数种子: [情景 id, …]”的映射")
     buyers = int(_number(doc, "buyers", name, minimum=1))
     if buyers < len(wave) or buyers < len(mid) + 1:
         _fail(name, "buyers 太少:至少要比 midshift 多一位,并且不少于 first_wave_s 的人数")
@@ -75,7 +81,8 @@ def load_settings() -> Settings:
                     concurrent_standard=str(doc.get("concurrent_standard", "concurrent_chats_min")),
                     time_limit_s=_number(doc, "time_limit_s", name, minimum=1),
                     first_wave_s=tuple(wave), gap_s=(gap[0], gap[1]), midshift=tuple(mid),
-                    orders=int(_number(doc, "orders", name, minimum=10)), scoring=scoring)
+                    orders=int(_number(doc, "orders", name, minimum=10)), scoring=scoring,
+                    fixed_shifts={int(k): tuple(v) for k, v in fixed.items()})
 
 
 def pool_files():
@@ -113,5 +120,5 @@ def check_files() -> None:
     settings = load_settings()
     for entry in load_pool():
         load_scenario(entry.scenario)
-    for scenario_id in settings.midshift:
+    for scenario_id in settings.midshift + tuple(s for shift in settings.fixed_shifts.values() for s in shift):
         load_scenario(scenario_id)
