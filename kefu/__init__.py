@@ -22,8 +22,8 @@ from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFi
 __version__ = "0.1.0"
 
 __all__ = [
-    "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
-    "Standards", "review_reply", "practice", "simulate", "graded_choice", "KefuError", "DataFileError",
+    "checks", "grading", "shift", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
+    "Standards", "review_reply", "practice", "simulate", "graded_choice", "multichat", "KefuError", "DataFileError",
     "DataFileMissing", "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
 
@@ -75,3 +75,20 @@ def kpi_chart(report, targets, **options):
     from .team_chart import kpi_chart as _kpi_chart
 
     return _kpi_chart(report, targets, **options)
+
+
+def multichat(scenario_ids, *, arrivals=None, concurrent=3, time_limit=None, seed=None, record=None, clock=None):
+    """Several chats at once with a queue and a clock (see :mod:`kefu.widgets.multichat`)."""
+    from .widgets.multichat import multichat as _multichat
+
+    return _multichat(scenario_ids, arrivals=arrivals, concurrent=concurrent, time_limit=time_limit, seed=seed,
+                      record=record, clock=clock)
+
+
+def __getattr__(name):
+    """``kefu.shift`` (the M12 shift engine) is imported on first use, keeping ``import kefu`` light."""
+    if name == "shift":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.shift")
+    raise AttributeError(f"module 'kefu' has no attribute {name!r}")
