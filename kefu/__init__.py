@@ -68,3 +68,10 @@ def simulate(scenario_id):
     from .widgets import simulate as _simulate
 
     return _simulate(scenario_id)
+
+
+def load_quick_replies():
+    """The store's quick replies, FAQ answers and routing rules, standards filled in (see :mod:`kefu.quick_replies`)."""
+    from .quick_replies import load_quick_replies as _load
+
+    return _load()
