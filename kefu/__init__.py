@@ -13,7 +13,7 @@ Public surface for notebooks::
 
 from __future__ import annotations
 
-from . import checks, grading
+from . import checks, grading, shift
 from ._paths import data_dir, data_path
 from .data import Standards, load_standards, load_table, load_yaml
 from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFileMissing,
@@ -22,8 +22,8 @@ from .errors import (AnswerFormatError, DataFileError, DataFileMalformed, DataFi
 __version__ = "0.1.0"
 
 __all__ = [
-    "checks", "grading", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
-    "Standards", "review_reply", "practice", "simulate", "graded_choice", "KefuError", "DataFileError",
+    "checks", "grading", "shift", "data_dir", "data_path", "load_standards", "load_table", "load_yaml",
+    "Standards", "review_reply", "practice", "simulate", "graded_choice", "multichat", "KefuError", "DataFileError",
     "DataFileMissing", "DataFileMalformed", "AnswerFormatError", "NotebookCheckError",
 ]
 
@@ -75,3 +75,11 @@ def load_quick_replies():
     from .quick_replies import load_quick_replies as _load
 
     return _load()
+
+
+def multichat(scenario_ids, *, arrivals=None, concurrent=3, time_limit=None, seed=None, record=None, clock=None):
+    """Several chats at once with a queue and a clock (see :mod:`kefu.widgets.multichat`)."""
+    from .widgets.multichat import multichat as _multichat
+
+    return _multichat(scenario_ids, arrivals=arrivals, concurrent=concurrent, time_limit=time_limit, seed=seed,
+                      record=record, clock=clock)

@@ -10,6 +10,6 @@ FONT_STACK = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFa
               "'Microsoft YaHei', sans-serif")
 
 CSS = (f".kefu-chat, .kefu-quiz, .kefu-graded-choice, .kefu-practice-card, .kefu-review, .kefu-progress, "
-       f".kefu-tryout {{ font-family: {FONT_STACK}; }}")
+       f".kefu-tryout, .kefu-multichat {{ font-family: {FONT_STACK}; }}")
 
 STYLE_TAG = f"<style>{CSS}</style>"

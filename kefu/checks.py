@@ -24,6 +24,7 @@ __all__ = [
     "check_text",
     "check_function",
     "check_stored_choice",
+    "check_shift_record",
 ]
 
 PASSED = "✓ 格式检查通过(只检查格式;是否答对,评分后才会知道)"
@@ -140,4 +141,15 @@ def check_stored_choice(item_id: str, options: Sequence[str]) -> None:
     stored = read_answer(item_id, options=list(options))
     if stored.value is None:
         raise AnswerFormatError(stored.problem)
+    _passed()
+
+
+def check_shift_record(item_id: str, seed: int) -> None:
+    """The shift drill ``item_id`` (``kefu.shift.start(seed, record=item_id)``) has a saved, untampered
+    record of that shift; how well it went is decided by the hidden test."""
+    from .shift.grading import recorded_shift
+
+    recorded = recorded_shift(item_id, seed)
+    if recorded.desk is None:
+        raise AnswerFormatError(recorded.problem)
     _passed()

@@ -18,7 +18,7 @@ from ._numbers import is_real_number
 
 __all__ = [
     "score_choice", "score_labels", "score_order", "score_number",
-    "score_stored_choice", "Case", "score_cases", "expect_frame", "expect_series", "expect_value",
+    "score_stored_choice", "score_shift_record", "Case", "score_cases", "expect_frame", "expect_series", "expect_value",
 ]
 
 
@@ -41,6 +41,13 @@ def score_stored_choice(item_id: str, expected: str, points: float, options: Seq
 
     stored = read_answer(item_id, options=list(options))
     return score_choice(stored.value, expected, points)
+
+
+def score_shift_record(item_id: str, seed: int, points: float) -> float:
+    """Points for the recorded shift, recomputed by replaying it (see :mod:`kefu.shift.grading`)."""
+    from .shift.grading import score_shift
+
+    return score_shift(item_id, seed, points)
 
 
 def score_labels(values: Any, expected: Sequence[str], points: float) -> float:

@@ -2,6 +2,7 @@
 
 from .store import (ANSWERS_FILE, KEY_FILE, NOT_ANSWERED, StoredChoice, answers_file, read_answer,
                     save_answer, submit_key)
+from .records import NOT_PLAYED, StoredRecord, read_record, save_record
 
 __all__ = ["ANSWERS_FILE", "KEY_FILE", "NOT_ANSWERED", "StoredChoice", "answers_file", "read_answer",
-           "save_answer", "submit_key"]
+           "save_answer", "submit_key", "NOT_PLAYED", "StoredRecord", "read_record", "save_record"]

@@ -112,6 +112,11 @@ def save_answer(item_id: str, value: str, *, folder=None) -> Path:
     answers = dict(doc["answers"]) if doc else {}  # a damaged file is replaced, not merged
     answers[item_id] = {"value": value, "saved_at": datetime.now().isoformat(timespec="seconds"),
                         "check": _digest(item_id, value)}
+    return _write_answers(path, answers)
+
+
+def _write_answers(path: Path, answers: dict) -> Path:
+    """Write the answers file atomically (a crash leaves the old file or the new one, never half)."""
     text = json.dumps({"format": FORMAT, "answers": dict(sorted(answers.items()))},
                       ensure_ascii=False, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".kefu-answers-", dir=path.parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .chat import ChatSimulator
 from .choice import ScenarioChoice
 from .graded_choice import GradedChoice
-from .practice_bank import FunctionItem, LabelsItem, NumberItem, OrderItem, PracticeItem, load_practice
+from .practice_bank import FunctionItem, LabelsItem, NumberItem, OrderItem, PracticeItem, ShiftItem, load_practice
 from .quizzes import LabelsQuiz, NumberQuiz, OrderQuiz
 
 __all__ = ["ChatSimulator", "ScenarioChoice", "GradedChoice", "PracticeItem", "load_practice", "practice",
@@ -27,6 +27,10 @@ def practice(module: str, item_id: str | None = None):
 
 def practice_widget(item):
     """The widget for one practice item, by its type."""
+    if isinstance(item, ShiftItem):
+        from .shift_practice import ShiftPractice
+
+        return ShiftPractice(item)
     widgets = {PracticeItem: ScenarioChoice, LabelsItem: LabelsQuiz, OrderItem: OrderQuiz, NumberItem: NumberQuiz}
     return widgets[type(item)](item)
 

@@ -2,8 +2,9 @@
 
 Each item has a ``type``: ``choice`` (the default: a buyer writes, pick a
 reply), ``labels`` (classify several messages), ``order`` (put steps in
-order), ``number`` (compute a figure) or ``function`` (write a pandas
-function, checked on the item's cases). Practice items carry their answers
+order), ``number`` (compute a figure), ``function`` (write a pandas
+function, checked on the item's cases) or ``shift`` (play a simulated shift
+of ``kefu.shift`` with the item's ``seed``). Practice items carry their answers
 and explanations: they teach, and are never reused as graded items.
 """
 
@@ -90,6 +91,17 @@ class FunctionItem:
     kind = "pandas 函数"
 
 
+@dataclass(frozen=True)
+class ShiftItem:
+    """type: shift — a practice shift (``kefu.shift.start(seed)``), done when every buyer ends well."""
+
+    id: str
+    title: str
+    prompt: str
+    seed: int
+    kind = "模拟值班"
+
+
 class _Reader:
     """Validates one item's fields, naming the file and item in every message."""
 
@@ -166,7 +178,15 @@ def _function(r: _Reader) -> FunctionItem:
     return FunctionItem(r.text("id"), r.text("title"), r.text("function"), tuple(cases))
 
 
-_TYPES = {"choice": _choice, "labels": _labels, "order": _order, "number": _number, "function": _function}
+def _shift(r: _Reader) -> ShiftItem:
+    seed = r.raw.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        r.fail("的 seed 必须是整数")
+    return ShiftItem(r.text("id"), r.text("title"), r.text("prompt"), seed)
+
+
+_TYPES = {"choice": _choice, "labels": _labels, "order": _order, "number": _number, "function": _function,
+          "shift": _shift}
 
 
 def load_practice(module: str) -> list:
