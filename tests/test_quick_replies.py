@@ -125,3 +125,14 @@ def test_crm_groups_file_names_every_group_in_its_precedence():
     assert all({"rule", "focus", "how"} <= set(g) for g in crm["groups"].values())
     assert set(crm["thresholds"]) == {"complaint_min", "vip_min_spent", "repeat_min_orders"}
     assert all(isinstance(v, (int, float)) and v > 0 for v in crm["thresholds"].values())
+
+
+def test_kefu_check_reports_a_broken_quick_replies_file(data_copy):
+    """Does kefu check's data step name a broken data/quick_replies.yaml, and pass the course's own file?"""
+    from kefu.commands.check import _check_data
+
+    assert [p for p in _check_data() if "quick_replies" in p] == []
+    data_copy(_unknown_reply)
+    assert [p for p in _check_data() if "quick_replies" in p] == [
+        "data/quick_replies.yaml:数据文件 data/quick_replies.yaml 格式有误:routing 第 2 条规则的 reply '/退货' "
+        "既不是 commands 里的指令,也不是 default。请对照文件开头的说明修正。"]
