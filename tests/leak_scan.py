@@ -354,6 +354,10 @@ def key_secrets(raw: str) -> list:
     secrets = [Secret("key file", f"{name} the key file", "hex", digest) for name, digest in hashes(raw).items()]
     for item, entry in json.loads(raw)["answers"].items():
         secrets.append(Secret(item, "check digest of the key file", "hex", entry["check"]))
+        if "record" in entry:  # a drill's saved record (kefu.answers.records), e.g. the M12 shift
+            secrets.append(Secret(item, "key record", "literal", canon((item, json.dumps(entry["record"],
+                                                                                      sort_keys=True)))))
+            continue
         secrets.append(Secret(item, "key entry", "literal", canon((item, entry["value"]))))
     return secrets
 

@@ -70,9 +70,9 @@ def submit_cohort(course: Path, name: str) -> None:
     """The fixed cohort of the grading tests, in ``submitted/``.
 
     alice: the solutions with the graded-widget key as her answers; bob: the
-    untouched release; carol: the partial case (code answers and widget answers).
+    untouched release; carol: the partial case (code answers, widget answers and widget records).
     """
-    from kefu.answers import save_answer, submit_key
+    from kefu.answers import save_answer, save_record, submit_key
 
     submitted = course / "submitted"
     shutil.copytree(course / "source" / name, submitted / "alice" / name)
@@ -84,3 +84,5 @@ def submit_cohort(course: Path, name: str) -> None:
                    str(submitted / "carol" / name / f"{name}.ipynb"))
     for item, value in case.get("widget_answers", {}).items():
         save_answer(item, value, folder=submitted / "carol" / name)
+    for item, record in case.get("widget_records", {}).items():  # e.g. a kefu.multichat shift
+        save_record(item, record, folder=submitted / "carol" / name)

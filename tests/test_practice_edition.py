@@ -19,7 +19,7 @@ from kefu.course.practice_edition import BANNER, GRADED_TAG, PRACTICE_TAG, build
 from kefu.errors import DataFileMalformed
 from kefu.tryout import try_function
 from kefu.widgets import LabelsQuiz, NumberQuiz, OrderQuiz, load_practice
-from kefu.widgets.practice_bank import FunctionItem, LabelsItem, NumberItem, OrderItem, PracticeItem
+from kefu.widgets.practice_bank import FunctionItem, LabelsItem, NumberItem, OrderItem, PracticeItem, ShiftItem
 
 from conftest import ASSIGNMENTS, ROOT
 from notebook_tools import HIDDEN, SOLUTION, errors, execute
@@ -28,7 +28,7 @@ MODULE = {name: name[:3] for name in ASSIGNMENTS}  # m01_role -> m01
 TWIN_REF = re.compile(r"""kefu\.(?:practice|try_function)\([^)]*["'](m\d{2}_t\d+)["']""")
 CHECK_CALL = re.compile(r"kefu\.checks\.check_(\w+)\(")
 TYPE_OF_CHECK = {"labels": LabelsItem, "order": OrderItem, "number": NumberItem, "function": FunctionItem,
-                 "choice": PracticeItem, "stored_choice": PracticeItem}
+                 "choice": PracticeItem, "stored_choice": PracticeItem, "shift_record": ShiftItem}
 
 
 # ---------------------------------------------------------------- helpers
@@ -223,6 +223,8 @@ def test_every_course_practice_file_loads_with_an_answer_per_item():
                 assert len(set(item.steps)) == len(item.steps) >= 3, item.id
             elif isinstance(item, FunctionItem):
                 assert item.cases and all(c.expected and c.explanation for c in item.cases), item.id
+            elif isinstance(item, ShiftItem):
+                assert isinstance(item.seed, int) and item.prompt, item.id
             else:
                 assert isinstance(item, NumberItem) and item.tolerance >= 0, item.id
 

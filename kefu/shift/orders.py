@@ -123,8 +123,8 @@ def make_orders(seed: int = DEFAULT_SEED):
 
     settings = load_settings()
     rows = _orders(random.Random(f"kefu-shift-orders|{seed}"), settings.orders, _day(settings))
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["unit_price"] = frame["unit_price"] / 100
-    frame["amount"] = frame["amount"] / 100
-    frame["created_at"] = pd.to_datetime(frame["created_at"])
-    return frame
+    shift_orders = pd.DataFrame(rows, columns=COLUMNS)
+    shift_orders["unit_price"] = shift_orders["unit_price"] / 100
+    shift_orders["amount"] = shift_orders["amount"] / 100
+    shift_orders["created_at"] = pd.to_datetime(shift_orders["created_at"])
+    return shift_orders
