@@ -77,6 +77,13 @@ def kpi_chart(report, targets, **options):
     return _kpi_chart(report, targets, **options)
 
 
+def load_quick_replies():
+    """The store's quick replies, FAQ answers and routing rules, standards filled in (see :mod:`kefu.quick_replies`)."""
+    from .quick_replies import load_quick_replies as _load
+
+    return _load()
+
+
 def multichat(scenario_ids, *, arrivals=None, concurrent=3, time_limit=None, seed=None, record=None, clock=None):
     """Several chats at once with a queue and a clock (see :mod:`kefu.widgets.multichat`)."""
     from .widgets.multichat import multichat as _multichat

@@ -238,3 +238,21 @@ def test_a_runaway_cell_is_interrupted_and_later_answers_still_count_as_in_stock
         (row,) = submission_scores(api, "m01_role", ["loopy"])
         scores[kind] = row.auto_score
     assert scores == {"kefu": 23.0, "stock": 23.0}
+
+
+def test_numpy_text_scalars_cross_as_plain_str():
+    """Do numpy's own str scalars (what np.select and np.where give for text) cross as plain str, alone and in a
+    frame column, while a learner's subclass of them stays a handle?"""
+    class Sly(np.str_):
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(np.str_("投诉客户"))
+    assert type(back) is str and back == "投诉客户"
+    group = np.select([np.array([True, False])], ["VIP"], default="潜在客户")
+    frame = pd.DataFrame({"buyer": ["小桃", "小枣"], "group": list(group)})
+    assert type(frame["group"].iloc[0]) is np.str_
+    back = roundtrip(frame)
+    assert [type(v) for v in back["group"]] == [str, str]
+    pd.testing.assert_frame_equal(back, pd.DataFrame({"buyer": ["小桃", "小枣"], "group": ["VIP", "潜在客户"]}))
+    assert roundtrip(Sly("A"))[0] == "handle"

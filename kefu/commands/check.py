@@ -25,6 +25,10 @@ def _check_data() -> list[str]:
     steps += [(f"data/practice/{p.name}", lambda p=p: load_practice(p.stem))
               for p in sorted((folder / "practice").glob("*.yaml"))]
     steps += [(f"data/{p.name}", lambda p=p: data.load_table(p.name)) for p in sorted(folder.glob("*.csv"))]
+    if (folder / "quick_replies.yaml").is_file():
+        from ..quick_replies import load_quick_replies
+
+        steps.append(("data/quick_replies.yaml", load_quick_replies))
     if (folder / "shift").is_dir():
         from ..shift.pool import check_files
 

@@ -113,6 +113,8 @@ class Encoder:
 
     def _numpy_scalar(self, value):
         dtype = value.dtype
+        if dtype.kind == "U":  # numpy's own text scalar (np.select, np.where on text): its characters, a plain str
+            return {"s": str.__str__(value)}
         if dtype.kind not in _RAW_KINDS:
             return self._opaque(value)
         raw = np.asarray(value).tobytes()
