@@ -74,6 +74,18 @@ def nickname_pool(rng: random.Random, vocab: dict, size: int) -> list[str]:
     return pool
 
 
+def assign_order_ids(rng: random.Random, orders: list[dict], prefix) -> None:
+    """Give each order a unique 18-digit id: ``prefix(order)`` (8 digits) and 10 random digits, in list order."""
+    ids: set[str] = set()
+    for order in orders:
+        while True:
+            order_id = f"{prefix(order)}{rng.randrange(10 ** 10):010d}"
+            if order_id not in ids:
+                break
+        ids.add(order_id)
+        order["order_id"] = order_id
+
+
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
     """Write rows (dicts; None becomes empty) as UTF-8 CSV with ``\\n`` line ends; return the row count."""
     count = 0

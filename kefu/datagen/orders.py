@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from ._common import fmt_money, fmt_time, nickname_pool, random_time, random_time_after
+from ._common import assign_order_ids, fmt_money, fmt_time, nickname_pool, random_time, random_time_after
 from ._places import address_without_number, masked_phone, random_place, street_address
 
 FILENAME = "orders.csv"
@@ -148,14 +148,7 @@ def build(rng: random.Random, vocab: dict) -> list[dict]:
     for i, kind in zip(broken[len(ABNORMAL_ADDRESS_KINDS):], ABNORMAL_AMOUNT_KINDS):
         _break_amount(rng, orders[i], kind)
 
-    ids: set[str] = set()
-    for order in orders:
-        while True:
-            order_id = f"2026{order['created_at']:%m%d}{rng.randrange(10 ** 10):010d}"
-            if order_id not in ids:
-                break
-        ids.add(order_id)
-        order["order_id"] = order_id
+    assign_order_ids(rng, orders, lambda order: f"2026{order['created_at']:%m%d}")
     return [_formatted(o) for o in sorted(orders, key=lambda o: o["order_id"])]
 
 

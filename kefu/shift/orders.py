@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from ..datagen._common import nickname_pool
+from ..datagen._common import assign_order_ids, nickname_pool
 from ..datagen._places import address_without_number, masked_phone, random_place, street_address
 from ..datagen._vocab import load_vocab
 from ..datagen.orders import _promotion
@@ -106,14 +106,7 @@ def _orders(rng: random.Random, count: int, day: datetime) -> list[dict]:
                       "address": street_address(rng, vocab, city) if k else address_without_number(rng, vocab, city),
                       "phone": phone})
     orders += extra
-    ids: set[str] = set()
-    for order in orders:
-        while True:
-            order_id = f"{day:%Y%m%d}{rng.randrange(10 ** 10):010d}"
-            if order_id not in ids:
-                break
-        ids.add(order_id)
-        order["order_id"] = order_id
+    assign_order_ids(rng, orders, lambda order: f"{day:%Y%m%d}")
     return sorted(orders, key=lambda o: (o["created_at"], o["order_id"]))
 
 
