@@ -39,6 +39,15 @@ def course(tmp_path, monkeypatch) -> Path:
     return target
 
 
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch, root):
+    """A writable copy of data/ that KEFU_DATA_DIR points at (test files with other needs define their own)."""
+    target = tmp_path / "data"
+    shutil.copytree(root / "data", target)
+    monkeypatch.setenv("KEFU_DATA_DIR", str(target))
+    return target
+
+
 # Playwright's sync API allows one running instance per process, so the browser tests (tests/browser)
 # and the course-server test (tests/hub) share this one chromium. Debian's chromium, never `playwright install`.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",

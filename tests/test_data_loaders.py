@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
 import kefu
 from kefu.errors import DataFileMalformed, DataFileMissing
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch, root):
-    """A writable copy of data/ that KEFU_DATA_DIR points at."""
-    target = tmp_path / "data"
-    shutil.copytree(root / "data", target)
-    monkeypatch.setenv("KEFU_DATA_DIR", str(target))
-    return target
 
 
 def test_loads_from_any_working_directory(tmp_path, monkeypatch):

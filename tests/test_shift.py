@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -45,14 +44,6 @@ def test_every_pool_scenario_loads():
     """Do the settings and every scenario of the pool files load (what kefu check runs)?"""
     check_files()
     assert len(load_pool()) >= 20
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch, root):
-    target = tmp_path / "data"
-    shutil.copytree(root / "data", target)
-    monkeypatch.setenv("KEFU_DATA_DIR", str(target))
-    return target
 
 
 def test_the_graded_shift_is_pinned(data_copy):

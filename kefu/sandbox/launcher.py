@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KefuError
-from .mounts import MountPlan, check_mounts, explain_failure, plan_mounts
+from .mounts import MountPlan, check_mounts, explain_failure, module_spec, plan_mounts
 from .protocol import ChannelClosed, ChannelTimeout, receive, send
 
 PRELOAD = ("pandas", "numpy", "IPython", "ipywidgets", "kefu", "kefu.widgets", "kefu.checks",
@@ -180,7 +180,8 @@ class Sandbox:
             return
         plan = plan_mounts()
         python = sys.executable
-        if bwrap_path():
+        sandboxed = bwrap_path() is not None
+        if sandboxed:
             as_root = os.geteuid() == 0
             drop_to = UID_BASE + os.getpid() % 4000 if as_root else None
             processes = self.limits.processes if as_root else _processes_of_this_user() + self.limits.processes
@@ -194,14 +195,12 @@ class Sandbox:
             drop_to = None
             processes = _processes_of_this_user() + self.limits.processes
         ours, theirs = socket.socketpair()
-        if bwrap_path():
-            cmd = bwrap_command(python, theirs.fileno(), self.limits, as_root=as_root, plan=plan)
-        else:
-            cmd = [python, "-I", "-c", BOOTSTRAP, str(theirs.fileno())]
         env = _environment(self.limits, drop_to, plan)
-        if bwrap_path():
+        if sandboxed:
+            cmd = bwrap_command(python, theirs.fileno(), self.limits, as_root=as_root, plan=plan)
             env["KEFU_SANDBOX_PRIVATE_TMP"] = "1"
         else:
+            cmd = [python, "-I", "-c", BOOTSTRAP, str(theirs.fileno())]
             private = _private_work_dir()
             env.update({"HOME": private + "/home", "KEFU_SANDBOX_WORK": private + "/work",
                         "IPYTHONDIR": private + "/ipython", "MPLCONFIGDIR": private + "/mpl"})
@@ -224,7 +223,7 @@ class Sandbox:
             self.stop()
             raise SandboxUnavailable(f"评分沙箱启动失败:{hello}")
         broken = {name: error for name, error in (hello.get("preload_failed") or {}).items()
-                  if _importable_here(name)}
+                  if module_spec(name) is not None}  # the grader has it, so the learner's process must too
         if broken:
             self.stop()
             name, error = next(iter(broken.items()))
@@ -323,16 +322,6 @@ class Sandbox:
             if self.process.stderr:
                 self.process.stderr.close()
             self.process = None
-
-
-def _importable_here(name: str) -> bool:
-    """The grader can import ``name``: then the learner's process must be able to as well."""
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def _private_work_dir() -> str:

@@ -192,7 +192,7 @@ def explain_failure(stderr: str, plan: MountPlan) -> str | None:
     missing = _MISSING_MODULE.search(stderr)
     if missing:
         name = missing.group(1)
-        spec = _spec(name)
+        spec = module_spec(name)
         origin = spec.origin if spec is not None and spec.origin else None
         bound = ", ".join(str(n.path) for n in plan.binds)
         where = f"评分进程从 {origin} 导入它" if origin else "评分进程自己也找不到它"
@@ -200,7 +200,8 @@ def explain_failure(stderr: str, plan: MountPlan) -> str | None:
     return None
 
 
-def _spec(name: str):
+def module_spec(name: str):
+    """Where the grader would import ``name`` from (None when it cannot)."""
     try:
         return importlib.util.find_spec(name)
     except (ImportError, ValueError):

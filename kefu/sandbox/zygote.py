@@ -32,6 +32,7 @@ from .protocol import ChannelClosed, receive, send
 PR_SET_DUMPABLE = 4
 BROKE_ITSELF = 70  # exit code of a learner process whose request loop the learner's code broke
 WORK = Path(os.environ.get("KEFU_SANDBOX_WORK", "/tmp/work"))
+KEEP = json.loads(os.environ.get("KEFU_SANDBOX_KEEP") or "[]")  # binds under /tmp, which the wipe spares
 
 
 def _preload() -> dict:
@@ -61,7 +62,7 @@ def _wipe() -> None:
     """
     shutil.rmtree(WORK, ignore_errors=True)
     if os.environ.get("KEFU_SANDBOX_PRIVATE_TMP") == "1":
-        _clear(Path("/tmp"), json.loads(os.environ.get("KEFU_SANDBOX_KEEP") or "[]"))
+        _clear(Path("/tmp"), KEEP)
         Path(os.environ["HOME"]).mkdir(parents=True, exist_ok=True)
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from ..datagen._common import assign_order_ids, nickname_pool
 from ..datagen._places import address_without_number, masked_phone, random_place, street_address
 from ..datagen._vocab import load_vocab
-from ..datagen.orders import _promotion
+from ..datagen.orders import _break_address, _promotion
 from .plan import DEFAULT_SEED
 from .pool import load_settings
 
@@ -70,17 +70,7 @@ def _orders(rng: random.Random, count: int, day: datetime) -> list[dict]:
 
     picks = rng.sample(range(n_plain), len(ADDRESS_KINDS) + len(AMOUNT_KINDS) + N_DUPLICATES)
     for i, kind in zip(picks, ADDRESS_KINDS):
-        order = orders[i]
-        if kind == "empty":
-            order["address"] = ""
-        elif kind == "unknown":
-            order["address"] = "不详"
-        elif kind == "no_number":
-            order["address"] = address_without_number(rng, vocab, order["city"])
-        else:
-            others = [r for r in vocab["regions"] if r["province"] != order["province"]]
-            order["city"] = rng.choice(list(rng.choice(others)["cities"]))
-            order["address"] = street_address(rng, vocab, order["city"])
+        _break_address(rng, vocab, orders[i], kind)  # the same plants as the practice orders.csv
     for i, kind in zip(picks[len(ADDRESS_KINDS):], AMOUNT_KINDS):
         order = orders[i]
         order["amount"] = {"one_cent": 1, "extra_zero": order["amount"] * 10, "zero": 0}[kind]
